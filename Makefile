@@ -1,0 +1,114 @@
+# bpflua - BCC-style eBPF tracing in LuaJIT.
+#
+#   make            build build/bpflua and build/bpflua-compiler.so
+#   make test       unit tests, runtime suites on this kernel, then the VM stage
+#   make install    PREFIX=/usr/local (bin/bpflua, lib/bpflua/bpflua-compiler.so, man page)
+
+PREFIX      ?= /usr/local
+LLVM_CONFIG ?= llvm-config-14
+CC          ?= gcc
+CXX         ?= g++
+LUAJIT      ?= luajit
+B           := build
+
+VERSION     := $(shell cat VERSION)
+WARN        := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS      ?= -O2 -g
+BL_CFLAGS   := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFLUA_VERSION='"$(VERSION)"' \
+               $(shell pkg-config --cflags luajit libbpf) -Iruntime
+LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix)
+LLVM_CXX    := $(filter-out -std=% -fno-exceptions,$(shell $(LLVM_CONFIG) --cxxflags)) -std=c++17
+COMP_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang -lclang-cpp $(shell $(LLVM_CONFIG) --libs) -lstdc++
+
+# The host: everything under runtime/ except the compiler module.
+HOST_SRC    := $(wildcard runtime/*.c runtime/btf/*.c)
+HOST_OBJ    := $(HOST_SRC:%.c=$(B)/%.o)
+LUA_SRC     := $(shell find lua -name '*.lua' | sort)
+LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)
+# The compiler module: the only code that links clang/LLVM.
+COMP_CSRC   := $(wildcard runtime/compile/*.c)
+COMP_CXXSRC := $(wildcard runtime/compile/*.cpp)
+COMP_OBJ    := $(COMP_CSRC:%.c=$(B)/pic/%.o) $(COMP_CXXSRC:%.cpp=$(B)/pic/%.o) \
+               $(B)/pic/runtime/err.o $(B)/pic/runtime/embed.o $(B)/pic/headers.o
+BPF_HDRS    := $(shell find bpf-headers -name '*.h' | sort)
+LIBBPF_HDRS := $(addprefix /usr/include/bpf/,bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h bpf_endian.h)
+
+TESTPROG_SRC := $(wildcard tests/testprogs/*.c)
+TESTPROGS    := $(TESTPROG_SRC:tests/testprogs/%.c=$(B)/testprogs/%)
+UNIT_SRC     := $(wildcard tests/unit/test_*.c)
+UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
+
+.PHONY: all test test-unit test-host test-vm bench install clean testprogs
+all: $(B)/bpflua $(B)/bpflua-compiler.so
+
+$(B)/bpflua: $(HOST_OBJ) $(LUA_OBJ) $(B)/ffi_h.o
+	$(CC) -o $@ $^ -Wl,-E $(shell pkg-config --libs luajit libbpf) -lelf -lz -ldl -lm -lreadline
+
+$(B)/bpflua-compiler.so: $(COMP_OBJ)
+	$(CXX) -shared -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf)
+
+$(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h runtime/*/*.h) bpf-headers/bpflua/flavor.h VERSION
+	@mkdir -p $(dir $@)
+	$(CC) $(BL_CFLAGS) -c -o $@ $<
+
+$(B)/pic/%.o: %.c $(wildcard runtime/*.h runtime/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(BL_CFLAGS) -fPIC -I$(LLVM_PREFIX)/include -c -o $@ $<
+
+$(B)/pic/%.o: %.cpp $(wildcard runtime/*.h runtime/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CFLAGS) -fPIC $(LLVM_CXX) -Iruntime -c -o $@ $<
+
+# Lua modules become LuaJIT bytecode objects; require() finds them through
+# their luaJIT_BC_<name> symbols (hence -Wl,-E above).
+$(B)/lua/%.o: lua/%.lua
+	@mkdir -p $(dir $@)
+	$(LUAJIT) -b -g -n $(subst /,.,$*) $< $@
+
+# ffi.h is both a C header (runtime/*.c include it) and the text Lua's ffi.cdef reads.
+$(B)/ffi_h.S: runtime/ffi.h tools/embed.sh
+	@mkdir -p $(B)
+	tools/embed.sh $@ bl_embedded_ffi runtime runtime/ffi.h
+$(B)/ffi_h.o: $(B)/ffi_h.S
+	$(CC) -c -o $@ $<
+
+# What BPF programs can include: bpf-headers/ and libbpf's BPF-side headers (as <bpf/...>).
+$(B)/headers.S: $(BPF_HDRS) $(LIBBPF_HDRS) tools/embed.sh
+	@mkdir -p $(B)/inc/bpf
+	cp $(LIBBPF_HDRS) $(B)/inc/bpf/
+	cp -r bpf-headers/. $(B)/inc/
+	tools/embed.sh $@ bl_embedded_headers $(B)/inc $$(cd $(B)/inc && find . -name '*.h' | sort | sed "s|^\.|$(B)/inc|")
+$(B)/pic/headers.o: $(B)/headers.S
+	@mkdir -p $(dir $@)
+	$(CC) -c -o $@ $<
+
+testprogs: $(TESTPROGS)
+$(B)/testprogs/%: tests/testprogs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -Wall -fno-inline -o $@ $< -lpthread
+
+$(B)/unit/%: tests/unit/%.c $(filter-out $(B)/runtime/main.o,$(HOST_OBJ)) $(B)/ffi_h.o
+	@mkdir -p $(dir $@)
+	$(CC) $(BL_CFLAGS) -o $@ $^ $(shell pkg-config --libs luajit libbpf) -lelf -lz -ldl -lm -lreadline
+
+test: all testprogs test-unit test-host test-vm
+
+test-unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do $$t; done
+
+test-host: all testprogs
+	python3 tests/runtime/engine.py --bpflua $(B)/bpflua tests/runtime/*.test
+
+test-vm: all testprogs
+	tests/vm/run-suites
+
+bench: all testprogs
+	bench/run
+
+install: all
+	install -D -m 0755 $(B)/bpflua $(DESTDIR)$(PREFIX)/bin/bpflua
+	install -D -m 0755 $(B)/bpflua-compiler.so $(DESTDIR)$(PREFIX)/lib/bpflua/bpflua-compiler.so
+	install -D -m 0644 doc/bpflua.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpflua.1
+
+clean:
+	rm -rf $(B)

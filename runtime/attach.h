@@ -1,0 +1,61 @@
+/* attach.h - attaching programs to probes, and detaching them.
+ *
+ * Every attachment is fd-based (perf_event PMU kprobes/uprobes, tracepoint
+ * perf events, BPF links), never a tracefs kprobe_events/uprobe_events
+ * entry, so nothing outlives the process even after SIGKILL.
+ *
+ * One file per probe kind (attach_kprobe.c, attach_tracepoint.c, ...). Each
+ * picks the program type it loads the function as (bl_object_prog_fd).
+ * bl_attach_kprobe() implements KERNEL.md's fallback chain when the kernel
+ * has no kprobes: syscall functions go to syscalls:sys_enter_X / sys_exit_X
+ * tracepoints, others to fentry/fexit where the kernel allows; otherwise an
+ * error naming the reason and the alternatives. The link records the
+ * mechanism used (`via`), so the caller can say once which fallback was used.
+ */
+#ifndef BL_ATTACH_H
+#define BL_ATTACH_H
+
+#include "err.h"
+
+struct bl_object;
+struct bl_link;
+
+enum bl_probe_kind {
+	BL_PROBE_KPROBE,
+	BL_PROBE_KRETPROBE,
+	BL_PROBE_TRACEPOINT,
+	BL_PROBE_RAW_TRACEPOINT,
+	BL_PROBE_UPROBE,
+	BL_PROBE_URETPROBE,
+	BL_PROBE_KFUNC,
+	BL_PROBE_KRETFUNC,
+};
+
+struct bl_link_info {
+	enum bl_probe_kind kind;
+	char fn[128];       /* the BPF function */
+	char target[512];   /* what the user asked for: "ksys_sync", "syscalls:sys_enter_sync", "/usr/lib/.../libc.so.6:sync" */
+	char via[256];      /* "" when attached as asked; else the fallback, e.g. "tracepoint syscalls:sys_enter_sync" */
+};
+
+int bl_attach_kprobe(struct bl_object *o, const char *fn, const char *func,
+		     unsigned long offset, int retprobe, int maxactive,
+		     struct bl_link **out, struct bl_err *e);
+/* tp is "category:event". */
+int bl_attach_tracepoint(struct bl_object *o, const char *fn, const char *tp,
+			 struct bl_link **out, struct bl_err *e);
+int bl_attach_raw_tracepoint(struct bl_object *o, const char *fn, const char *tp,
+			     struct bl_link **out, struct bl_err *e);
+/* path is a resolved file path; sym (may be NULL) is resolved in its ELF
+ * symbol table and `offset` added; pid -1 means all processes. */
+int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
+		     const char *sym, unsigned long offset, int pid, int retprobe,
+		     struct bl_link **out, struct bl_err *e);
+int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
+		    struct bl_link **out, struct bl_err *e);
+
+const struct bl_link_info *bl_link_info(const struct bl_link *l);
+/* Detaches and frees. */
+void bl_link_destroy(struct bl_link *l);
+
+#endif

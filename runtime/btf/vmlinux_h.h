@@ -1,0 +1,21 @@
+/* vmlinux_h.h - this kernel's types as a C header, generated from BTF.
+ *
+ * Generated once per kernel from /sys/kernel/btf/vmlinux with libbpf's
+ * btf_dump (no bpftool, no kernel headers), with CO-RE's
+ * preserve_access_index applied to every record, and kept in the cache
+ * directory under a name derived from the BTF blob's hash, so a new kernel
+ * build gets a new header. Written atomically (tmp file + rename).
+ */
+#ifndef BL_VMLINUX_H_H
+#define BL_VMLINUX_H_H
+
+#include <stddef.h>
+
+#include "../err.h"
+
+/* Writes the header's path into `path`; generates it first when missing.
+ * `btf_id` (may be NULL) receives a short hex id of the kernel's BTF. */
+int bl_vmlinux_h(char *path, size_t path_len, char *btf_id, size_t btf_id_len,
+		 struct bl_err *e);
+
+#endif

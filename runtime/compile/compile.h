@@ -1,0 +1,56 @@
+/* compile.h - the compiler module: BCC-dialect C text -> BPF ELF object.
+ *
+ * The module (build/bpflua-compiler.so) is the only code that links clang and
+ * LLVM. The main binary dlopen()s it only when a compile is needed (see
+ * runtime/compiler.c), so running from a cached object never loads LLVM.
+ * Pipeline: rewrite.c (libclang: parse, find BCC dialect constructs, emit
+ * plain C that keeps the user's line numbers) -> codegen.cpp (clang/LLVM C++
+ * API: plain C -> BPF ELF in memory, with BTF for maps and CO-RE).
+ *
+ * Everything the compiled program includes is in memory: the embedded
+ * bpf-headers/ and libbpf's BPF-side headers, plus vmlinux.h read from the
+ * path given in the options (generated per kernel by runtime/btf/).
+ */
+#ifndef BL_COMPILE_H
+#define BL_COMPILE_H
+
+#include <stddef.h>
+
+#include "../err.h"
+
+#define BL_COMPILER_ABI 1
+
+struct bl_compile_opts {
+	const char *text;          /* program text (NUL-terminated) */
+	const char *filename;      /* name in diagnostics: the src_file path, or "<text>" */
+	const char *const *cflags; /* extra clang flags, e.g. "-DFOO=1" */
+	int n_cflags;
+	const char *vmlinux_h;     /* path of this kernel's generated vmlinux.h */
+	const char *include_dir;   /* directory of src_file for "..." includes, or NULL */
+	int debug;                 /* BCC-style debug flags; bit 0x4 (DEBUG_PREPROCESSOR) keeps the rewritten text */
+};
+
+struct bl_compile_result {
+	void *elf;          /* malloc'd BPF ELF object */
+	size_t elf_size;
+	char *rewritten;    /* malloc'd rewritten C text (always set on success, for -d and the cache) */
+	char *warnings;     /* malloc'd clang warnings text, or NULL */
+};
+
+/* The function table the module exports through bl_compiler_api(). */
+struct bl_compiler_api {
+	int abi;            /* BL_COMPILER_ABI */
+	const char *llvm_version;
+	/* Returns 0, or -errno with e->msg "compile failed: <first error with
+	 * file:line:col>" and e->log the full clang diagnostics (with source line
+	 * and caret), line numbers being those of the user's text. */
+	int (*compile)(const struct bl_compile_opts *opts,
+		       struct bl_compile_result *out, struct bl_err *e);
+	void (*result_free)(struct bl_compile_result *r);
+};
+
+/* Exported by the module under this name (dlsym). */
+const struct bl_compiler_api *bl_compiler_api(void);
+typedef const struct bl_compiler_api *(*bl_compiler_api_fn)(void);
+
+#endif

@@ -1,0 +1,24 @@
+/* features.h - what the running kernel can do, probed at run time and cached
+ * for the process. Nothing is assumed from the kernel version.
+ */
+#ifndef BL_FEATURES_H
+#define BL_FEATURES_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+int bl_has_kprobes(void);        /* kprobe PMU or kprobe_events present */
+int bl_has_fentry(void);         /* a BPF_PROG_TYPE_TRACING fentry program loads */
+int bl_has_raw_tracepoint(void);
+/* tracefs mount point ("/sys/kernel/tracing"), mounting it when needed;
+ * NULL with e filled when it cannot be found or mounted. */
+const char *bl_tracefs(struct bl_err *e);
+int bl_tracepoint_exists(const char *category, const char *event);
+/* "__x64_sys_" on x86_64 with syscall wrappers, else "sys_" (as this kernel names them). */
+const char *bl_syscall_prefix(void);
+/* If func is a syscall entry function (__x64_sys_X, __ia32_sys_X, __se_sys_X,
+ * __do_sys_X, sys_X, ksys_X), writes X into name and returns 1. */
+int bl_syscall_name(const char *func, char *name, size_t len);
+
+#endif
