@@ -1,0 +1,25 @@
+/* build.h - program text -> BPF ELF, the way BPF{...} needs it: find this
+ * kernel's vmlinux.h, load the compiler module, compile. (The compiled-object
+ * cache plugs in here, in front of the compiler.)
+ */
+#ifndef BL_BUILD_H
+#define BL_BUILD_H
+
+#include <stddef.h>
+
+#include "compile/compile.h"
+#include "err.h"
+
+struct bl_build_result {
+	void *elf;          /* malloc'd; free() it */
+	size_t elf_size;
+	char *rewritten;    /* malloc'd or NULL: the rewritten C (debug) */
+	char *warnings;     /* malloc'd or NULL */
+};
+
+/* opts->vmlinux_h may be NULL: it is filled in here. */
+int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
+	     struct bl_err *e);
+void bl_build_result_free(struct bl_build_result *r);
+
+#endif
