@@ -12,10 +12,10 @@ LUAJIT      ?= luajit
 B           := build
 
 VERSION     := $(shell cat VERSION)
-WARN        := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+WARN        := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS      ?= -O2 -g
 BL_CFLAGS   := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFLUA_VERSION='"$(VERSION)"' \
-               $(shell pkg-config --cflags luajit libbpf) -Iruntime
+               $(shell pkg-config --cflags luajit libbpf) -iquote runtime
 LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix)
 LLVM_CXX    := $(filter-out -std=% -fno-exceptions,$(shell $(LLVM_CONFIG) --cxxflags)) -std=c++17
 COMP_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang -lclang-cpp $(shell $(LLVM_CONFIG) --libs) -lstdc++
@@ -57,7 +57,7 @@ $(B)/pic/%.o: %.c $(wildcard runtime/*.h runtime/*/*.h)
 
 $(B)/pic/%.o: %.cpp $(wildcard runtime/*.h runtime/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CFLAGS) -fPIC $(LLVM_CXX) -Iruntime -c -o $@ $<
+	$(CXX) $(CFLAGS) -fPIC $(LLVM_CXX) -iquote runtime -c -o $@ $<
 
 # Lua modules become LuaJIT bytecode objects; require() finds them through
 # their luaJIT_BC_<name> symbols (hence -Wl,-E above).

@@ -9,6 +9,10 @@
 #include "err.h"
 
 int bl_has_kprobes(void);        /* kprobe PMU or kprobe_events present */
+/* The perf PMUs bpflua attaches through (never tracefs *_events, whose
+ * entries outlive the process). */
+int bl_has_kprobe_pmu(void);
+int bl_has_uprobe_pmu(void);
 int bl_has_fentry(void);         /* a BPF_PROG_TYPE_TRACING fentry program loads */
 int bl_has_raw_tracepoint(void);
 /* tracefs mount point ("/sys/kernel/tracing"), mounting it when needed;

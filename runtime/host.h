@@ -19,10 +19,17 @@
 int bl_host_interrupted(void);
 /* Raises BL_INTERRUPT_MSG as a Lua error (clears the pending flag). */
 int bl_host_raise_interrupt(lua_State *L);
+/* Forgets a pending interrupt without raising it (the REPL's prompt). */
+void bl_host_clear_interrupt(void);
 /* Called by every blocking wait before it blocks: the first call tells a
  * test engine or benchmark (through $BPFLUA_READY_FD) that the script has
  * finished setting up - probes are attached and it now waits for events. */
 void bl_host_notify_ready(void);
+
+/* main.c's side: install SIGINT/SIGTERM handlers hooking L; the signal
+ * that interrupted (for the exit status 128+sig). */
+void bl_host_install_signals(lua_State *L);
+int bl_host_exit_signal(void);
 
 /* Opens the bpflua.core module (runtime/lib_*.c); main.c registers it in
  * package.preload. */
