@@ -12,11 +12,19 @@ LUAJIT      ?= luajit
 B           := build
 
 VERSION     := $(shell cat VERSION)
+LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix)
+LLVM_VERSION := $(shell $(LLVM_CONFIG) --version)
+COMP_CSRC   := $(wildcard runtime/compile/*.c)
+COMP_CXXSRC := $(wildcard runtime/compile/*.cpp)
+BPF_HDRS    := $(shell find bpf-headers -name '*.h' | sort)
+LIBBPF_HDRS := $(addprefix /usr/include/bpf/,bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h bpf_endian.h)
+# Cached objects are keyed by this: whatever changes the compiler's output.
+BUILD_ID    := $(shell cat VERSION $(COMP_CSRC) $(COMP_CXXSRC) runtime/compile/*.h $(BPF_HDRS) $(LIBBPF_HDRS) 2>/dev/null | sha256sum | cut -c1-16)
 WARN        := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS      ?= -O2 -g
 BL_CFLAGS   := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFLUA_VERSION='"$(VERSION)"' \
+               -DBPFLUA_BUILD_ID='"$(BUILD_ID)"' -DBPFLUA_LLVM_VERSION='"$(LLVM_VERSION)"' \
                $(shell pkg-config --cflags luajit libbpf) -iquote runtime
-LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix)
 LLVM_CXX    := $(filter-out -std=% -fno-exceptions,$(shell $(LLVM_CONFIG) --cxxflags)) -std=c++17
 COMP_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang -lclang-cpp $(shell $(LLVM_CONFIG) --libs) -lstdc++
 
@@ -26,12 +34,8 @@ HOST_OBJ    := $(HOST_SRC:%.c=$(B)/%.o)
 LUA_SRC     := $(shell find lua -name '*.lua' | sort)
 LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)
 # The compiler module: the only code that links clang/LLVM.
-COMP_CSRC   := $(wildcard runtime/compile/*.c)
-COMP_CXXSRC := $(wildcard runtime/compile/*.cpp)
 COMP_OBJ    := $(COMP_CSRC:%.c=$(B)/pic/%.o) $(COMP_CXXSRC:%.cpp=$(B)/pic/%.o) \
                $(B)/pic/runtime/err.o $(B)/pic/runtime/embed.o $(B)/pic/headers.o
-BPF_HDRS    := $(shell find bpf-headers -name '*.h' | sort)
-LIBBPF_HDRS := $(addprefix /usr/include/bpf/,bpf_helpers.h bpf_helper_defs.h bpf_tracing.h bpf_core_read.h bpf_endian.h)
 
 TESTPROG_SRC := $(wildcard tests/testprogs/*.c)
 TESTPROGS    := $(TESTPROG_SRC:tests/testprogs/%.c=$(B)/testprogs/%)
@@ -58,6 +62,8 @@ $(B)/pic/%.o: %.c $(wildcard runtime/*.h runtime/*/*.h)
 $(B)/pic/%.o: %.cpp $(wildcard runtime/*.h runtime/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CFLAGS) -fPIC $(LLVM_CXX) -iquote runtime -c -o $@ $<
+
+$(B)/runtime/objcache.o: $(COMP_CSRC) $(COMP_CXXSRC) $(BPF_HDRS)
 
 # Lua modules become LuaJIT bytecode objects; require() finds them through
 # their luaJIT_BC_<name> symbols (hence -Wl,-E above).

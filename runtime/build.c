@@ -1,15 +1,17 @@
 /* build.c - see build.h */
 #include "build.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btf/vmlinux_h.h"
 #include "compiler.h"
+#include "objcache.h"
 
-int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
-	     struct bl_err *e)
+static int compile(const struct bl_compile_opts *opts, struct bl_build_result *out,
+		   struct bl_err *e)
 {
 	struct bl_compile_opts o = *opts;
 	struct bl_compile_result r = {0};
@@ -17,7 +19,6 @@ int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
 	char vmlinux[PATH_MAX];
 	int err;
 
-	memset(out, 0, sizeof(*out));
 	if (!o.vmlinux_h) {
 		err = bl_vmlinux_h(vmlinux, sizeof(vmlinux), NULL, 0, e);
 		if (err)
@@ -30,12 +31,36 @@ int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
 	err = cc->compile(&o, &r, e);
 	if (err)
 		return err;
-	/* The module's allocations are plain malloc: hand them over as they are. */
+	/* The module allocates with the same malloc: hand the buffers over. */
 	out->elf = r.elf;
 	out->elf_size = r.elf_size;
 	out->rewritten = r.rewritten;
 	out->warnings = r.warnings;
 	return 0;
+}
+
+int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
+	     struct bl_err *e)
+{
+	char key[BL_OBJCACHE_KEY_LEN];
+	struct bl_err ignored = {0};
+	int cached = bl_objcache_enabled() && !(opts->debug & BL_DEBUG_PREPROCESSOR);
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (cached) {
+		bl_objcache_key(opts, key);
+		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0) {
+			out->from_cache = 1;
+			return 0;
+		}
+	}
+	err = compile(opts, out, e);
+	/* A cache that cannot be written only costs the next start a compile. */
+	if (!err && cached)
+		bl_objcache_put(key, out->elf, out->elf_size, &ignored);
+	bl_err_clear(&ignored);
+	return err;
 }
 
 void bl_build_result_free(struct bl_build_result *r)

@@ -20,6 +20,7 @@
 
 #include "compiler.h"
 #include "host.h"
+#include "objcache.h"
 
 #define PROGNAME "bpflua"
 
@@ -30,6 +31,8 @@ struct options {
 	int interactive;         /* -i */
 	int version;
 	int help;
+	int cache_info;
+	int cache_clear;
 };
 
 int luaopen_bpflua_readline(lua_State *L);
@@ -42,6 +45,9 @@ static void usage(FILE *f)
 		"  -e chunk       run the Lua chunk (may be repeated)\n"
 		"  -i             enter the interactive prompt after running the script\n"
 		"  -v, --version  print the versions of bpflua, LuaJIT, libbpf and LLVM\n"
+		"  --no-cache     compile every program, neither using nor filling the cache\n"
+		"  --cache-info   print where compiled objects are cached and how many\n"
+		"  --cache-clear  delete every cached compiled object\n"
 		"  -h, --help     print this help\n"
 		"  --             stop handling options\n"
 		"  -              run standard input\n\n"
@@ -77,6 +83,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->version = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			o->help = 1;
+		} else if (strcmp(a, "--no-cache") == 0) {
+			bl_objcache_disable();
+		} else if (strcmp(a, "--cache-info") == 0) {
+			o->cache_info = 1;
+		} else if (strcmp(a, "--cache-clear") == 0) {
+			o->cache_clear = 1;
 		} else {
 			fprintf(stderr, PROGNAME ": unknown option '%s'\n", a);
 			usage(stderr);
@@ -96,6 +108,30 @@ static void print_version(void)
 	printf("libbpf  %s\n", libbpf_version_string() + 1);
 	printf("LLVM    %s\n", cc ? cc->llvm_version : "(compiler module not found)");
 	bl_err_clear(&e);
+}
+
+static int cache_command(const struct options *o)
+{
+	struct bl_err e = {0};
+	char dir[4096];
+	long n;
+	long long bytes;
+	int err;
+
+	if (o->cache_clear) {
+		err = bl_objcache_clear(&n, &e);
+		if (!err)
+			printf("removed %ld cached object%s\n", n, n == 1 ? "" : "s");
+	} else {
+		err = bl_objcache_stat(dir, sizeof(dir), &n, &bytes, &e);
+		if (!err)
+			printf("cache: %s\nobjects: %ld (%lld bytes)\nenabled: %s\n", dir, n, bytes,
+			       bl_objcache_enabled() ? "yes" : "no (BPFLUA_CACHE or --no-cache)");
+	}
+	if (err)
+		fprintf(stderr, PROGNAME ": %s\n", e.msg);
+	bl_err_clear(&e);
+	return err ? 1 : 0;
 }
 
 /* Error handler: adds a traceback, except for Ctrl-C, which is reported
@@ -249,6 +285,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (o.cache_info || o.cache_clear)
+		return cache_command(&o);
 	if (o.version) {
 		print_version();
 		if (!o.script && !o.n_chunks && !o.interactive)

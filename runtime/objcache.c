@@ -1,0 +1,262 @@
+/* objcache.c - see objcache.h */
+#include "objcache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cachedir.h"
+#include "sha256.h"
+
+#define MAGIC "BPFLUAO1"
+
+struct entry_header {
+	char magic[8];
+	uint64_t size;
+	unsigned char sha[32];
+};
+
+static int disabled;
+
+int bl_objcache_enabled(void)
+{
+	const char *v = getenv("BPFLUA_CACHE");
+
+	if (disabled)
+		return 0;
+	return !(v && (strcmp(v, "0") == 0 || strcmp(v, "off") == 0 || strcmp(v, "no") == 0));
+}
+
+void bl_objcache_disable(void)
+{
+	disabled = 1;
+}
+
+static void hash_kernel(struct bl_sha256 *s)
+{
+	struct utsname u;
+	struct stat st;
+	char size[32] = "";
+
+	if (uname(&u) == 0) {
+		bl_sha256_str(s, u.release);
+		bl_sha256_str(s, u.version);
+		bl_sha256_str(s, u.machine);
+	}
+	if (stat("/sys/kernel/btf/vmlinux", &st) == 0)
+		snprintf(size, sizeof(size), "%lld", (long long)st.st_size);
+	bl_sha256_str(s, size);
+}
+
+void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_LEN])
+{
+	struct bl_sha256 s;
+	unsigned char d[32];
+	char debug[16];
+	int i;
+
+	bl_sha256_init(&s);
+	bl_sha256_str(&s, BPFLUA_BUILD_ID);
+	bl_sha256_str(&s, BPFLUA_LLVM_VERSION);
+	hash_kernel(&s);
+	bl_sha256_str(&s, o->filename);
+	bl_sha256_str(&s, o->include_dir);
+	snprintf(debug, sizeof(debug), "%d", o->debug);
+	bl_sha256_str(&s, debug);
+	for (i = 0; i < o->n_cflags; i++)
+		bl_sha256_str(&s, o->cflags[i]);
+	bl_sha256_str(&s, o->text);
+	bl_sha256_final(&s, d);
+	bl_sha256_hex(d, key);
+}
+
+static int objects_dir(char *dir, size_t len, struct bl_err *e)
+{
+	int err = bl_cachedir(dir, len, e);
+
+	if (err)
+		return err;
+	if (strlen(dir) + sizeof("/objects") >= len)
+		return bl_errf(e, ENAMETOOLONG, "cache directory path too long: %s", dir);
+	strcat(dir, "/objects");
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return bl_errf(e, errno, "cannot create %s: %s", dir, strerror(errno));
+	return 0;
+}
+
+static int entry_path(const char *key, char *path, size_t len, struct bl_err *e)
+{
+	char dir[PATH_MAX];
+	int err = objects_dir(dir, sizeof(dir), e);
+
+	if (err)
+		return err;
+	if ((size_t)snprintf(path, len, "%s/%s.o", dir, key) >= len)
+		return bl_errf(e, ENAMETOOLONG, "cache entry path too long in %s", dir);
+	return 0;
+}
+
+/* Reads and checks an entry; NULL when it is not a valid one. */
+static void *read_entry(int fd, size_t *size)
+{
+	struct entry_header h;
+	struct stat st;
+	struct bl_sha256 s;
+	unsigned char d[32];
+	void *elf;
+
+	if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 022) ||
+	    read(fd, &h, sizeof(h)) != sizeof(h) || memcmp(h.magic, MAGIC, 8) ||
+	    (uint64_t)st.st_size != sizeof(h) + h.size || h.size == 0)
+		return NULL;
+	elf = malloc(h.size);
+	if (!elf || read(fd, elf, h.size) != (ssize_t)h.size)
+		goto bad;
+	bl_sha256_init(&s);
+	bl_sha256_update(&s, elf, h.size);
+	bl_sha256_final(&s, d);
+	if (memcmp(d, h.sha, 32))
+		goto bad;
+	*size = h.size;
+	return elf;
+bad:
+	free(elf);
+	return NULL;
+}
+
+int bl_objcache_get(const char *key, void **elf, size_t *size, struct bl_err *e)
+{
+	char path[PATH_MAX];
+	int fd, err = entry_path(key, path, sizeof(path), e);
+
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -ENOENT;
+	*elf = read_entry(fd, size);
+	close(fd);
+	if (*elf)
+		return 0;
+	unlink(path);   /* corrupt, truncated or not ours: rebuild it */
+	return -ENOENT;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p = (const char *)p + w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err *e)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 32];
+	struct entry_header h = { .size = size };
+	struct bl_sha256 s;
+	int fd, err = entry_path(key, path, sizeof(path), e);
+
+	if (err)
+		return err;
+	memcpy(h.magic, MAGIC, 8);
+	bl_sha256_init(&s);
+	bl_sha256_update(&s, elf, size);
+	bl_sha256_final(&s, h.sha);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return bl_errf(e, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
+	if (write_all(fd, &h, sizeof(h)) || write_all(fd, elf, size) || fsync(fd)) {
+		err = bl_errf(e, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return err;
+	}
+	close(fd);
+	if (rename(tmp, path)) {
+		err = bl_errf(e, errno, "cannot rename cache entry to %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+/* Calls fn on each regular entry in objects/. */
+static int each_entry(int (*fn)(const char *path, const struct stat *st, void *arg),
+		      void *arg, char *dir, size_t len, struct bl_err *e)
+{
+	char path[PATH_MAX + 256];
+	struct dirent *d;
+	struct stat st;
+	DIR *dp;
+	int err = objects_dir(dir, len, e);
+
+	if (err)
+		return err;
+	dp = opendir(dir);
+	if (!dp)
+		return bl_errf(e, errno, "cannot read %s: %s", dir, strerror(errno));
+	while ((d = readdir(dp))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (d->d_name[0] != '.' && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+			fn(path, &st, arg);
+	}
+	closedir(dp);
+	return 0;
+}
+
+struct tally {
+	long n;
+	long long bytes;
+};
+
+static int count_one(const char *path, const struct stat *st, void *arg)
+{
+	struct tally *t = arg;
+
+	t->n++;
+	t->bytes += st->st_size;
+	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, void *arg)
+{
+	if (unlink(path) == 0)
+		(*(long *)arg)++;
+	return 0;
+}
+
+int bl_objcache_stat(char *dir, size_t len, long *entries, long long *bytes,
+		     struct bl_err *e)
+{
+	struct tally t = {0};
+	int err = each_entry(count_one, &t, dir, len, e);
+
+	*entries = t.n;
+	*bytes = t.bytes;
+	return err;
+}
+
+int bl_objcache_clear(long *removed, struct bl_err *e)
+{
+	char dir[PATH_MAX];
+
+	*removed = 0;
+	return each_entry(remove_one, removed, dir, sizeof(dir), e);
+}

@@ -1,0 +1,39 @@
+/* objcache.h - compiled BPF objects cached on disk, so that a script whose
+ * program text did not change starts without loading LLVM at all.
+ *
+ * The key hashes everything that changes the compiler's output: the program
+ * text, its file name, cflags, debug flags, bpflua's build id (version plus
+ * a hash of the compiler sources and BPF headers, fixed at build time), the
+ * LLVM version, and the kernel's identity (uname and the size of its BTF;
+ * tracepoint formats and vmlinux.h derive from the same kernel build).
+ * Entries live in <cachedir>/objects/ (cachedir.h: 0700, owner checked);
+ * each is written to a temporary file and renamed, and carries a SHA-256 of
+ * the object, checked on every read: a truncated or altered entry is
+ * deleted and rebuilt, never loaded.
+ */
+#ifndef BL_OBJCACHE_H
+#define BL_OBJCACHE_H
+
+#include <stddef.h>
+
+#include "compile/compile.h"
+#include "err.h"
+
+#define BL_OBJCACHE_KEY_LEN 65
+
+/* 0 when the cache is disabled: $BPFLUA_CACHE=0/off, or bl_objcache_disable(). */
+int bl_objcache_enabled(void);
+void bl_objcache_disable(void);
+
+void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_LEN]);
+/* 0 and a malloc'd object on a valid hit; -ENOENT on a miss (a bad entry is
+ * removed first); other -errno when the cache directory is unusable. */
+int bl_objcache_get(const char *key, void **elf, size_t *size, struct bl_err *e);
+int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err *e);
+
+/* For --cache-info / --cache-clear: the directory, entry count and bytes. */
+int bl_objcache_stat(char *dir, size_t len, long *entries, long long *bytes,
+		     struct bl_err *e);
+int bl_objcache_clear(long *removed, struct bl_err *e);
+
+#endif
