@@ -62,4 +62,12 @@ int bl_object_has_prog(const struct bl_object *o, const char *fn);
  * the verifier's reason (last lines of the log) and e->log the full log. */
 int bl_object_prog_fd(struct bl_object *o, const struct bl_prog_spec *s, struct bl_err *e);
 
+struct bpf_program;
+/* The same, giving the libbpf program (owned by the object) for libbpf's
+ * attach functions; NULL with e filled (and errno set) on failure. */
+struct bpf_program *bl_object_prog(struct bl_object *o, const struct bl_prog_spec *s,
+				   struct bl_err *e);
+/* How many instances are loaded (tests: attachments share instances). */
+int bl_object_instance_count(const struct bl_object *o);
+
 #endif

@@ -1,0 +1,81 @@
+/* attach_kfunc.c - fentry/fexit (BPF trampolines) on kernel functions
+ * described by the kernel's BTF; also the kprobe fallback's second choice. */
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "../bpf-headers/bpflua/flavor.h"
+#include "attach_int.h"
+
+static struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+
+	/* Kept for the process: parsing vmlinux BTF takes milliseconds. */
+	if (!btf)
+		btf = btf__load_vmlinux_btf();
+	return btf;
+}
+
+int bl_kfunc_nargs(const char *func)
+{
+	struct btf *btf = vmlinux_btf();
+	const struct btf_type *t;
+	int id;
+
+	if (!btf)
+		return -errno;
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	if (id < 0)
+		return id;
+	t = btf__type_by_id(btf, id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return -EINVAL;
+	return btf_vlen(t);
+}
+
+static int not_in_btf(const char *func, const char *what, struct bl_err *e)
+{
+	bl_errf(e, ENOENT, "%s '%s': the kernel's BTF has no function '%s'", what, func, func);
+	bl_err_append(e, "hint: fentry/fexit need a non-inlined function described in "
+		      "/sys/kernel/btf/vmlinux (some syscall entry points are aliases, "
+		      "e.g. __x64_sys_sync); BPF.support_kfunc() tells whether the kernel "
+		      "allows them at all");
+	return -ENOENT;
+}
+
+int bl_attach_fentry(struct bl_object *o, const char *fn, const char *func, int ret,
+		     int flavor, const char *via, enum bl_probe_kind kind,
+		     struct bl_link **out, struct bl_err *e)
+{
+	enum bpf_attach_type eat = ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
+	const char *what = ret ? "kretfunc" : "kfunc";
+	int nargs = bl_kfunc_nargs(func), err;
+	struct bpf_program *prog;
+	struct bpf_link *link;
+
+	*out = NULL;
+	if (nargs < 0)
+		return not_in_btf(func, what, e);
+	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_TRACING, eat, func, flavor,
+			      flavor == BL_FLAVOR_FEXIT ? nargs : 0, e);
+	if (!prog)
+		return -e->code;
+	link = bpf_program__attach_trace(prog);
+	if (!link) {
+		err = errno;
+		return bl_errf(e, err, "prog '%s': cannot attach as %s to '%s': %s",
+			       fn, ret ? "fexit" : "fentry", func, strerror(err));
+	}
+	return bl_link_new(link, kind, fn, func, via, out, e);
+}
+
+int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
+		    struct bl_link **out, struct bl_err *e)
+{
+	return bl_attach_fentry(o, fn, func, ret, BL_FLAVOR_NATIVE, NULL,
+				ret ? BL_PROBE_KRETFUNC : BL_PROBE_KFUNC, out, e);
+}

@@ -1,0 +1,150 @@
+/* attach_kprobe.c - kprobes/kretprobes, with KERNEL.md's fallback chain.
+ *
+ * Real kprobes go through the kprobe perf PMU only: libbpf would otherwise
+ * fall back to tracefs kprobe_events, whose entries outlive a killed process.
+ * Without the PMU, a syscall function becomes its syscalls:sys_enter_X /
+ * sys_exit_X tracepoint, anything else fentry/fexit where the kernel allows
+ * it; the program loads with the flavor that tells it how its ctx looks.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "../bpf-headers/bpflua/flavor.h"
+#include "attach_int.h"
+#include "features.h"
+#include "ksyms.h"
+
+static const char *kind_name(int retprobe)
+{
+	return retprobe ? "kretprobe" : "kprobe";
+}
+
+static int attach_real(struct bl_object *o, const char *fn, const char *func,
+		       unsigned long offset, int retprobe, struct bl_link **out,
+		       struct bl_err *e)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = offset, .retprobe = retprobe);
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	int err;
+
+	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_KPROBE, 0, NULL, BL_FLAVOR_NATIVE, 0, e);
+	if (!prog)
+		return -e->code;
+	link = bpf_program__attach_kprobe_opts(prog, func, &opts);
+	if (!link) {
+		err = errno;
+		bl_errf(e, err, "prog '%s': cannot attach %s to '%s': %s", fn,
+			kind_name(retprobe), func, strerror(err));
+		if (err == ENOENT || err == EINVAL)
+			bl_err_append(e, "hint: the function may be inlined, notrace or blacklisted "
+				      "(see available_filter_functions in tracefs)");
+		return -err;
+	}
+	return bl_link_new(link, retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
+			   fn, func, NULL, out, e);
+}
+
+/* Returns 1 and attaches, 0 when func has no syscall tracepoint, or -errno. */
+static int try_syscall_tp(struct bl_object *o, const char *fn, const char *func,
+			  int retprobe, struct bl_link **out, struct bl_err *e)
+{
+	char name[128], ev[160], via[256], what[320];
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	int err;
+
+	if (!bl_syscall_name(func, name, sizeof(name)))
+		return 0;
+	snprintf(ev, sizeof(ev), "sys_%s_%s", retprobe ? "exit" : "enter", name);
+	if (!bl_tracepoint_exists("syscalls", ev))
+		return 0;
+	snprintf(via, sizeof(via), "tracepoint syscalls:%s", ev);
+	snprintf(what, sizeof(what), "%s '%s' (as %s)", kind_name(retprobe), func, via);
+	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_TRACEPOINT, 0, NULL,
+			      retprobe ? BL_FLAVOR_SC_EXIT_TP : BL_FLAVOR_SC_ENTER_TP, 0, e);
+	if (!prog)
+		return -e->code;
+	err = bl_attach_perf_tracepoint(prog, "syscalls", ev, what, &link, e);
+	if (err)
+		return err;
+	err = bl_link_new(link, retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
+			  fn, func, via, out, e);
+	return err ? err : 1;
+}
+
+static int no_fallback(const char *func, int retprobe, struct bl_err *e)
+{
+	const char *why = bl_has_kprobes()
+		? "this kernel offers kprobes only through tracefs kprobe_events, which "
+		  "bpflua does not use because its entries outlive the process"
+		: "kprobes are not built into this kernel (CONFIG_KPROBES off)";
+
+	bl_errf(e, EOPNOTSUPP, "%s '%s': %s; no syscall tracepoint or fentry fallback for '%s'",
+		kind_name(retprobe), func, why, func);
+	bl_err_append(e, "Alternatives: attach_tracepoint, attach_raw_tracepoint, attach_uprobe");
+	return -EOPNOTSUPP;
+}
+
+static int fallback(struct bl_object *o, const char *fn, const char *func,
+		    unsigned long offset, int retprobe, struct bl_link **out,
+		    struct bl_err *e)
+{
+	char via[256];
+	int err;
+
+	if (offset) {
+		bl_errf(e, EOPNOTSUPP, "%s '%s+0x%lx': kprobes are not available on this "
+			"kernel and no fallback can probe an offset inside a function",
+			kind_name(retprobe), func, offset);
+		bl_err_append(e, "Alternatives: attach_tracepoint, attach_raw_tracepoint, attach_uprobe");
+		return -EOPNOTSUPP;
+	}
+	err = try_syscall_tp(o, fn, func, retprobe, out, e);
+	if (err)
+		return err < 0 ? err : 0;
+	if (bl_has_fentry() && bl_kfunc_nargs(func) >= 0) {
+		snprintf(via, sizeof(via), "%s %s", retprobe ? "fexit" : "fentry", func);
+		return bl_attach_fentry(o, fn, func, retprobe,
+					retprobe ? BL_FLAVOR_FEXIT : BL_FLAVOR_FENTRY, via,
+					retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE, out, e);
+	}
+	return no_fallback(func, retprobe, e);
+}
+
+/* When kallsyms can't be read (no permission), let the attach decide. */
+static int func_missing(const char *func)
+{
+	struct bl_err e = { 0 };
+
+	if (bl_ksyms_load(&e)) {
+		bl_err_clear(&e);
+		return 0;
+	}
+	return !bl_ksym_exists(func);
+}
+
+int bl_attach_kprobe(struct bl_object *o, const char *fn, const char *func,
+		     unsigned long offset, int retprobe, int maxactive,
+		     struct bl_link **out, struct bl_err *e)
+{
+	*out = NULL;
+	if (!bl_object_has_prog(o, fn)) {
+		bl_errf(e, ENOENT, "object '%s': no function '%s' to attach", bl_object_name(o), fn);
+		return -ENOENT;
+	}
+	if (func_missing(func)) {
+		bl_errf(e, ENOENT, "%s '%s': no such kernel function", kind_name(retprobe), func);
+		bl_err_append(e, "hint: BPF.get_kprobe_functions('%s') lists kernel functions "
+			      "matching a pattern; static functions may carry a suffix such as "
+			      "'.isra.0'", func);
+		return -ENOENT;
+	}
+	/* maxactive: the PMU kretprobe takes the kernel's default. */
+	if (bl_has_kprobe_pmu())
+		return attach_real(o, fn, func, offset, retprobe, out, e);
+	return fallback(o, fn, func, offset, retprobe, out, e);
+}

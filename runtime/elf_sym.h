@@ -1,0 +1,17 @@
+/* elf_sym.h - function symbols of an ELF file as uprobe file offsets. */
+#ifndef BL_ELF_SYM_H
+#define BL_ELF_SYM_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+/* File offset of function `sym` in the ELF at path (executable, PIE or
+ * shared library), looked up in .symtab then .dynsym; "name@VERSION" and
+ * "name@@VERSION" entries match `name`. Returns 0 or -errno with e filled. */
+int bl_elf_sym_offset(const char *path, const char *sym, uint64_t *off, struct bl_err *e);
+
+/* File offset of a virtual address of the ELF (as `nm` prints it). */
+int bl_elf_vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off, struct bl_err *e);
+
+#endif

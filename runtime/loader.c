@@ -1,0 +1,260 @@
+/* loader.c - see loader.h. The master object (maps) and the instance cache;
+ * loading one instance lives in loader_instance.c. */
+#include "loader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "libbpf_log.h"
+#include "loader_int.h"
+
+static void take_libbpf_log(struct bl_err *e)
+{
+	char *log = bl_libbpf_log_take();
+
+	if (log)
+		bl_err_set_log(e, log);
+}
+
+static int open_master(struct bl_object *o, struct bl_err *e)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
+	struct bpf_program *p;
+	int err;
+
+	o->master = bpf_object__open_mem(o->elf, o->size, &opts);
+	if (!o->master) {
+		err = -errno;
+		bl_errf(e, bl_libbpf_errno(err), "object '%s': cannot open the compiled BPF ELF: %s%s%s",
+			o->name, bl_libbpf_strerror(err), *bl_libbpf_log_last() ? "; " : "",
+			bl_libbpf_log_last());
+		err = bl_libbpf_errno(err);
+		bl_err_append(e, "hint: this is a bpflua compiler bug if the program compiled without errors");
+		return err;
+	}
+	/* Programs load later, per attach point (bl_object_prog_fd). */
+	bpf_object__for_each_program(p, o->master)
+		bpf_program__set_autoload(p, false);
+	err = bpf_object__load(o->master);
+	if (err) {
+		bl_errf(e, bl_libbpf_errno(err), "object '%s': creating its maps failed: %s%s%s",
+			o->name, bl_libbpf_strerror(err), *bl_libbpf_log_last() ? "; " : "",
+			bl_libbpf_log_last());
+		if (err == -EPERM)
+			bl_err_append(e, "hint: creating BPF maps needs root (CAP_BPF); "
+				      "check also the memory cgroup limit");
+		else
+			bl_err_append(e, "hint: check the map definitions (type, key/value size, max_entries)");
+	}
+	return err ? bl_libbpf_errno(err) : 0;
+}
+
+/* Internal maps (.rodata, .bss, .kconfig) hold global data, not tables. */
+static int collect_maps(struct bl_object *o)
+{
+	struct bpf_map *m;
+	int n = 0;
+
+	bpf_object__for_each_map(m, o->master)
+		n++;
+	o->maps = calloc(n ? n : 1, sizeof(*o->maps));
+	if (!o->maps)
+		return -ENOMEM;
+	bpf_object__for_each_map(m, o->master) {
+		if (bpf_map__is_internal(m))
+			continue;
+		o->maps[o->map_count++] = (struct bl_map_info){
+			.name = bpf_map__name(m),
+			.fd = bpf_map__fd(m),
+			.type = bpf_map__type(m),
+			.key_size = bpf_map__key_size(m),
+			.value_size = bpf_map__value_size(m),
+			.max_entries = bpf_map__max_entries(m),
+			.flags = bpf_map__map_flags(m),
+			.btf_key_type_id = bpf_map__btf_key_type_id(m),
+			.btf_value_type_id = bpf_map__btf_value_type_id(m),
+		};
+	}
+	return 0;
+}
+
+/* libbpf already leaves subprograms out of its program iteration. */
+static int collect_progs(struct bl_object *o)
+{
+	struct bpf_program *p;
+	int n = 0;
+
+	bpf_object__for_each_program(p, o->master)
+		n++;
+	o->progs = calloc(n ? n : 1, sizeof(*o->progs));
+	if (!o->progs)
+		return -ENOMEM;
+	bpf_object__for_each_program(p, o->master)
+		o->progs[o->prog_count++] = bpf_program__name(p);
+	return 0;
+}
+
+static struct bl_object *object_new(const void *elf, size_t size, const char *name)
+{
+	struct bl_object *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->name = strdup(name ? name : "bpf");
+	o->elf = malloc(size ? size : 1);
+	if (!o->name || !o->elf) {
+		bl_object_close(o);
+		return NULL;
+	}
+	memcpy(o->elf, elf, size);
+	o->size = size;
+	return o;
+}
+
+int bl_object_open(const void *elf, size_t size, const char *name,
+		   struct bl_object **out, struct bl_err *e)
+{
+	struct bl_object *o = object_new(elf, size, name);
+	int err;
+
+	*out = NULL;
+	if (!o)
+		return bl_errf(e, ENOMEM, "object '%s': out of memory", name ? name : "bpf");
+	bl_libbpf_log_begin();
+	err = open_master(o, e);
+	if (!err && (collect_maps(o) || collect_progs(o)))
+		err = bl_errf(e, ENOMEM, "object '%s': out of memory", o->name);
+	if (err) {
+		take_libbpf_log(e);
+		bl_object_close(o);
+		return err;
+	}
+	*out = o;
+	return 0;
+}
+
+void bl_object_close(struct bl_object *o)
+{
+	struct bl_instance *in, *next;
+
+	if (!o)
+		return;
+	for (in = o->instances; in; in = next) {
+		next = in->next;
+		bl_instance_free(in);
+	}
+	bpf_object__close(o->master);
+	free(o->maps);
+	free(o->progs);
+	free(o->elf);
+	free(o->name);
+	free(o);
+}
+
+const char *bl_object_name(const struct bl_object *o)
+{
+	return o->name;
+}
+
+int bl_object_map_count(const struct bl_object *o)
+{
+	return o->map_count;
+}
+
+const struct bl_map_info *bl_object_map(const struct bl_object *o, int i)
+{
+	return i >= 0 && i < o->map_count ? &o->maps[i] : NULL;
+}
+
+const struct bl_map_info *bl_object_map_by_name(const struct bl_object *o, const char *name)
+{
+	for (int i = 0; i < o->map_count; i++)
+		if (!strcmp(o->maps[i].name, name))
+			return &o->maps[i];
+	return NULL;
+}
+
+const struct btf *bl_object_btf(const struct bl_object *o)
+{
+	return bpf_object__btf(o->master);
+}
+
+int bl_object_prog_count(const struct bl_object *o)
+{
+	return o->prog_count;
+}
+
+const char *bl_object_prog_name(const struct bl_object *o, int i)
+{
+	return i >= 0 && i < o->prog_count ? o->progs[i] : NULL;
+}
+
+int bl_object_has_prog(const struct bl_object *o, const char *fn)
+{
+	for (int i = 0; i < o->prog_count; i++)
+		if (!strcmp(o->progs[i], fn))
+			return 1;
+	return 0;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static struct bl_instance *find_instance(struct bl_object *o, const struct bl_prog_spec *s)
+{
+	struct bl_instance *in;
+
+	for (in = o->instances; in; in = in->next) {
+		if (!strcmp(in->fn, s->fn) && in->type == s->type &&
+		    in->expected_attach_type == s->expected_attach_type &&
+		    same_str(in->attach_func, s->attach_func) &&
+		    in->flavor == s->flavor && in->nargs == s->nargs)
+			return in;
+	}
+	return NULL;
+}
+
+struct bpf_program *bl_object_prog(struct bl_object *o, const struct bl_prog_spec *s,
+				   struct bl_err *e)
+{
+	struct bl_instance *in = find_instance(o, s);
+	int err;
+
+	if (in)
+		return in->prog;
+	if (!bl_object_has_prog(o, s->fn)) {
+		bl_errf(e, ENOENT, "object '%s': no function '%s' to load", o->name, s->fn);
+		bl_err_append(e, "hint: the function must be non-static and take the probe's ctx");
+		return NULL;
+	}
+	err = bl_instance_load(o, s, &in, e);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	in->next = o->instances;
+	o->instances = in;
+	return in->prog;
+}
+
+int bl_object_prog_fd(struct bl_object *o, const struct bl_prog_spec *s, struct bl_err *e)
+{
+	struct bpf_program *p = bl_object_prog(o, s, e);
+
+	return p ? bpf_program__fd(p) : -e->code;
+}
+
+int bl_object_instance_count(const struct bl_object *o)
+{
+	const struct bl_instance *in;
+	int n = 0;
+
+	for (in = o->instances; in; in = in->next)
+		n++;
+	return n;
+}
