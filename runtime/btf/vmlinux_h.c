@@ -156,8 +156,8 @@ int bl_vmlinux_h(char *path, size_t path_len, char *btf_id, size_t btf_id_len,
 		 struct bl_err *e)
 {
 	char dir[4096];
-	void *raw;
-	size_t size;
+	void *raw = NULL;
+	size_t size = 0;
 	uint64_t h;
 	int err, n;
 

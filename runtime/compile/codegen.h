@@ -1,0 +1,30 @@
+/* codegen.h - plain C (the rewriter's output) -> BPF ELF object, in memory,
+ * with clang/LLVM's C++ API. The only file that sees LLVM's C++ API and
+ * its version differences. */
+#ifndef BL_COMPILE_CODEGEN_H
+#define BL_COMPILE_CODEGEN_H
+
+#include <stddef.h>
+
+#include "env.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Compiles `text` as the user's file with env's headers and flags, at -O2
+ * with BTF. *elf is malloc'd. Errors: -EINVAL with e->msg "compile failed:
+ * <first error>" and e->log clang's output, named as o->filename. */
+int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_opts *o,
+	       const char *text, void **elf, size_t *size, struct bl_err *e);
+
+/* clang's builtin headers (stddef.h, ...) for -resource-dir, found next to
+ * the clang library in use (libclang's own guess fails on Debian's layout);
+ * "" when unknown. Both stages pass it, so they see the same headers. */
+const char *bl_codegen_resource_dir(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

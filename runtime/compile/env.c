@@ -1,0 +1,177 @@
+/* env.c - see env.h */
+#include "env.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../embed.h"
+#include "codegen.h"
+
+/* bpf-headers/ and libbpf's BPF-side headers, embedded by the build. */
+extern const struct bl_embedded_file bl_embedded_headers[];
+
+#if defined(__x86_64__) || defined(__i386__)
+#define TARGET_ARCH "x86"
+#elif defined(__aarch64__)
+#define TARGET_ARCH "arm64"
+#elif defined(__s390x__)
+#define TARGET_ARCH "s390"
+#elif defined(__powerpc64__)
+#define TARGET_ARCH "powerpc"
+#elif defined(__riscv)
+#define TARGET_ARCH "riscv"
+#else
+#error "bpflua: unknown target architecture for bpf_tracing.h"
+#endif
+
+/* Clang flags for both stages. Warnings the BCC dialect triggers by design
+ * (pointer/integer mixing in helpers, u64 printed with %d) are off. */
+static const char *const common_flags[] = {
+	"-target", "bpf",
+	"-nostdlibinc",
+	"-isystem", BL_CC_INCLUDE,
+	"-include", BL_CC_PRELUDE,
+	"-D__TARGET_ARCH_" TARGET_ARCH,
+	"-D__BPFLUA__",
+	"-Wno-unused-value",
+	"-Wno-pointer-sign",
+	"-Wno-compare-distinct-pointer-types",
+	"-Wno-gnu-variable-sized-type-not-at-end",
+	"-Wno-address-of-packed-member",
+	"-Wno-tautological-compare",
+	"-Wno-unknown-warning-option",
+	"-Wno-int-conversion",
+	"-Wno-format",
+	"-fno-stack-protector",
+};
+
+#define N_COMMON (int)(sizeof(common_flags) / sizeof(common_flags[0]))
+
+static char *own(struct bl_cc_env *env, char *s)
+{
+	if (s)
+		env->owned[env->n_owned++] = s;
+	return s;
+}
+
+/* vmlinux.h is found through -isystem so that clang treats it (and
+ * warnings in it) as a system header. */
+static int build_prelude(struct bl_cc_env *env, const char *vmlinux_h, struct bl_err *e)
+{
+	char *copy = strdup(vmlinux_h);
+	int n;
+
+	if (!copy)
+		return bl_errf(e, ENOMEM, "out of memory");
+	n = asprintf(&env->prelude,
+		     "/* bpflua prelude: this kernel's types, then the BCC dialect. */\n"
+		     "#pragma clang system_header\n"
+		     "#include <%s>\n"
+		     "#include <bpflua/bcc.h>\n", basename(copy));
+	free(copy);
+	if (n < 0)
+		return bl_errf(e, ENOMEM, "out of memory");
+	return 0;
+}
+
+static int build_files(struct bl_cc_env *env, struct bl_err *e)
+{
+	const struct bl_embedded_file *f;
+	int n = 0, i = 0;
+
+	for (f = bl_embedded_headers; f->name; f++)
+		n++;
+	env->files = calloc(n + 1, sizeof(*env->files));
+	if (!env->files)
+		return bl_errf(e, ENOMEM, "out of memory");
+	for (f = bl_embedded_headers; f->name; f++, i++) {
+		char *path;
+
+		if (asprintf(&path, "%s/%s", BL_CC_INCLUDE, f->name) < 0)
+			return bl_errf(e, ENOMEM, "out of memory");
+		env->files[i] = (struct bl_cc_file){ own(env, path), f->data, f->size };
+	}
+	env->files[i] = (struct bl_cc_file){ BL_CC_PRELUDE, env->prelude, strlen(env->prelude) };
+	env->n_files = i + 1;
+	return 0;
+}
+
+static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
+		      const char *vmlinux_dir, struct bl_err *e)
+{
+	char *builtin_dir = NULL;
+	int i, n = 0;
+
+	if (*bl_codegen_resource_dir() &&
+	    asprintf(&builtin_dir, "%s/include", bl_codegen_resource_dir()) < 0)
+		return bl_errf(e, ENOMEM, "out of memory");
+	own(env, builtin_dir);
+	env->args = calloc(N_COMMON + o->n_cflags + 9, sizeof(*env->args));
+	if (!env->args)
+		return bl_errf(e, ENOMEM, "out of memory");
+	for (i = 0; i < N_COMMON; i++)
+		env->args[n++] = common_flags[i];
+	env->args[n++] = "-isystem";
+	env->args[n++] = vmlinux_dir;
+	/* libclang replaces -resource-dir with its own guess, which is wrong
+	 * on Debian (/lib/lib/clang/...): name the builtin headers directly. */
+	if (builtin_dir) {
+		env->args[n++] = "-resource-dir";
+		env->args[n++] = bl_codegen_resource_dir();
+		env->args[n++] = "-isystem";
+		env->args[n++] = builtin_dir;
+	}
+	if (o->include_dir) {
+		env->args[n++] = "-iquote";
+		env->args[n++] = o->include_dir;
+	}
+	for (i = 0; i < o->n_cflags; i++)
+		env->args[n++] = o->cflags[i];
+	env->n_args = n;
+	return 0;
+}
+
+int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
+		   struct bl_err *e)
+{
+	const struct bl_embedded_file *f;
+	char *dir;
+	int n = 0, err;
+
+	memset(env, 0, sizeof(*env));
+	if (!o->vmlinux_h)
+		return bl_errf(e, EINVAL, "compile: no vmlinux.h given");
+	for (f = bl_embedded_headers; f->name; f++)
+		n++;
+	env->owned = calloc(n + 3, sizeof(*env->owned));
+	if (!env->owned)
+		return bl_errf(e, ENOMEM, "out of memory");
+	dir = own(env, strdup(o->vmlinux_h));
+	if (!dir)
+		return bl_errf(e, ENOMEM, "out of memory");
+	err = build_prelude(env, o->vmlinux_h, e);
+	if (!err)
+		err = build_files(env, e);
+	if (!err)
+		err = build_args(env, o, dirname(dir), e);
+	if (err)
+		bl_cc_env_free(env);
+	return err;
+}
+
+void bl_cc_env_free(struct bl_cc_env *env)
+{
+	int i;
+
+	for (i = 0; i < env->n_owned; i++)
+		free(env->owned[i]);
+	free(env->owned);
+	free(env->files);
+	free(env->args);
+	free(env->prelude);
+	memset(env, 0, sizeof(*env));
+}
+

@@ -1,0 +1,140 @@
+/* prepass.c - see prepass.h */
+#include "prepass.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Include roots that are kernel headers; anything else (bpf/, "local.h",
+ * compiler builtins) is left for clang to find. */
+static const char *const kernel_dirs[] = {
+	"linux/", "uapi/", "asm/", "asm-generic/", "net/", "bcc/", "trace/",
+	"kernel/", "generated/", "crypto/", "scsi/", "rdma/", "sound/", "video/",
+	"xen/", "keys/", "drm/", "media/", "misc/", "clocksource/", "dt-bindings/",
+	"acpi/", "vdso/", "soc/", "ras/", "pcmcia/", "math-emu/", NULL,
+};
+
+/* Headers whose libc-style types clash with vmlinux.h's (uint64_t is
+ * unsigned long long in the kernel, unsigned long for clang's bpf target;
+ * wchar_t is u16 in the kernel). vmlinux.h and bpf_helpers.h already give
+ * what programs want from them (size_t, offsetof, NULL, uintN_t). */
+static const char *const clashing[] = { "stdint.h", "inttypes.h", "stddef.h", NULL };
+
+static char *skip_blanks(char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static int is_kernel_header(const char *name)
+{
+	int i;
+
+	for (i = 0; kernel_dirs[i]; i++)
+		if (!strncmp(name, kernel_dirs[i], strlen(kernel_dirs[i])))
+			return 1;
+	for (i = 0; clashing[i]; i++)
+		if (!strncmp(name, clashing[i], strlen(clashing[i])) &&
+		    (name[strlen(clashing[i])] == '>' || name[strlen(clashing[i])] == '"'))
+			return 1;
+	return 0;
+}
+
+static void blank_to_eol(char *p)
+{
+	for (; *p && *p != '\n'; p++)
+		*p = ' ';
+}
+
+/* p is at the start of a line. */
+static void blank_kernel_include(char *p)
+{
+	char *hash = skip_blanks(p), *q;
+
+	if (*hash != '#')
+		return;
+	q = skip_blanks(hash + 1);
+	if (strncmp(q, "include", 7))
+		return;
+	q = skip_blanks(q + 7);
+	if ((*q == '<' || *q == '"') && is_kernel_header(q + 1))
+		blank_to_eol(hash);
+}
+
+static int ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* BPF_TABLE("hash", ... -> BPF_TABLE( hash , ... */
+static char *unquote_table_kind(char *p, char *start)
+{
+	static const char *const macros[] = { "BPF_TABLE", "BPF_F_TABLE", NULL };
+	char *q, *end;
+	int i;
+
+	if (p > start && ident_char(p[-1]))
+		return p + 1;
+	for (i = 0; macros[i]; i++) {
+		size_t n = strlen(macros[i]);
+
+		if (strncmp(p, macros[i], n) || ident_char(p[n]))
+			continue;
+		q = skip_blanks(p + n);
+		if (*q != '(')
+			return p + n;
+		q = skip_blanks(q + 1);
+		if (*q != '"')
+			return p + n;
+		end = strchr(q + 1, '"');
+		if (!end || memchr(q, '\n', end - q))
+			return p + n;
+		*q = ' ';
+		*end = ' ';
+		return end + 1;
+	}
+	return p + 1;
+}
+
+/* Skips a comment or string literal starting at p; returns p if none. */
+static char *skip_literal(char *p)
+{
+	char q;
+
+	if (p[0] == '/' && p[1] == '/')
+		return p + strcspn(p, "\n");
+	if (p[0] == '/' && p[1] == '*') {
+		char *end = strstr(p + 2, "*/");
+
+		return end ? end + 2 : p + strlen(p);
+	}
+	if (*p != '"' && *p != '\'')
+		return p;
+	q = *p++;
+	while (*p && *p != q && *p != '\n')
+		p += (p[0] == '\\' && p[1]) ? 2 : 1;
+	return *p == q ? p + 1 : p;
+}
+
+void bl_prepass(char *text)
+{
+	char *p = text, *next;
+	int bol = 1;
+
+	while (*p) {
+		if (bol)
+			blank_kernel_include(p);
+		bol = 0;
+		next = skip_literal(p);
+		if (next != p) {
+			p = next;
+			continue;
+		}
+		if (*p == 'B') {
+			p = unquote_table_kind(p, text);
+			continue;
+		}
+		bol = (*p == '\n');
+		p++;
+	}
+}

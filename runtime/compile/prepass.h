@@ -1,0 +1,16 @@
+/* prepass.h - text fixes made before the rewriter parses the program.
+ *
+ * Only what cannot wait for the parse: kernel #include lines (they would be
+ * fatal "file not found" errors; the prelude already provides vmlinux.h and
+ * the kernel macros) are blanked out, and BCC's string map kinds
+ * (BPF_TABLE("hash", ...)) lose their quotes so the preprocessor can
+ * dispatch on them. Every change keeps the text's length and newlines, so
+ * lines and columns stay the user's.
+ */
+#ifndef BL_COMPILE_PREPASS_H
+#define BL_COMPILE_PREPASS_H
+
+/* Rewrites `text` (NUL-terminated) in place. */
+void bl_prepass(char *text);
+
+#endif

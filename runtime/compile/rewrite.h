@@ -1,0 +1,54 @@
+/* rewrite.h - BCC dialect -> plain C, with libclang.
+ *
+ * Parses the program (after prepass.h's fixes) with the prelude, reports
+ * clang's diagnostics with the user's file name, lines and columns, then runs
+ * the visitors over every cursor of the user's file. Visitors only record
+ * edits (edits.h); the rewritten text is built once at the end, keeping every
+ * line where it was. A new dialect feature is a new visitor in the table in
+ * rewrite.c.
+ */
+#ifndef BL_COMPILE_REWRITE_H
+#define BL_COMPILE_REWRITE_H
+
+#include <clang-c/Index.h>
+#include <stddef.h>
+
+#include "edits.h"
+#include "env.h"
+
+struct bl_rw {
+	CXTranslationUnit tu;
+	CXFile main;		/* compare by pointer: clang_File_isEqual() calls
+				 * all in-memory files equal */
+	const char *text;	/* the parsed text */
+	size_t len;
+	struct bl_edits edits;
+	int has_license;	/* the program declares _license itself */
+};
+
+struct bl_rw_visitor {
+	const char *name;
+	/* Called for every cursor spelled in the user's file; 0 or -errno. */
+	int (*visit)(struct bl_rw *rw, CXCursor c);
+	/* Called once after the traversal, or NULL. */
+	int (*finish)(struct bl_rw *rw);
+};
+
+extern const struct bl_rw_visitor bl_rw_maps;     /* m.method(...) calls (rw_maps.c) */
+extern const struct bl_rw_visitor bl_rw_progs;    /* programs and helpers (rw_progs.c) */
+extern const struct bl_rw_visitor bl_rw_license;  /* default license (rw_progs.c) */
+
+/* Offset of loc in the user's file (where the tokens are for macro
+ * arguments, where the macro is used for macro bodies); -1 when it is in
+ * another file. */
+long bl_rw_offset(const struct bl_rw *rw, CXSourceLocation loc);
+/* Extent of c as offsets; -1 unless both ends are in the user's file. */
+int bl_rw_extent(const struct bl_rw *rw, CXCursor c, size_t *start, size_t *end);
+
+/* Rewrites o->text. *out: the plain C text (malloc'd); *warnings: clang's
+ * warnings or NULL. Errors: -EINVAL with e->msg "compile failed: <first
+ * error>" and e->log all diagnostics. */
+int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
+	       char **out, char **warnings, struct bl_err *e);
+
+#endif

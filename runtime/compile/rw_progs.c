@@ -1,0 +1,71 @@
+/* rw_progs.c - which functions are programs, and the default license.
+ *
+ * BCC's rule: every non-static function with a body is an attachable
+ * program; static functions are helpers, inlined. A program gets a section
+ * of its own so libbpf sees it as a program; its type is set per loaded
+ * instance by the loader (the attach point actually used decides it), so
+ * "kprobe/" only has to be a section libbpf 1.1 accepts.
+ */
+#include <string.h>
+
+#include "rewrite.h"
+
+static int mark_function(struct bl_rw *rw, CXCursor c)
+{
+	size_t start, end;
+	CXString name;
+	int err;
+
+	if (bl_rw_extent(rw, c, &start, &end))
+		return 0;	/* declared by a macro: the macro says what it is */
+	if (clang_Cursor_getStorageClass(c) == CX_SC_Static)
+		return bl_edits_add(&rw->edits, start, start, "__attribute__((always_inline)) ");
+	name = clang_getCursorSpelling(c);
+	err = bl_edits_addf(&rw->edits, start, start,
+			    "__attribute__((section(\"kprobe/%s\"), used)) ",
+			    clang_getCString(name));
+	clang_disposeString(name);
+	return err;
+}
+
+static int visit_progs(struct bl_rw *rw, CXCursor c)
+{
+	if (c.kind != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
+		return 0;
+	return mark_function(rw, c);
+}
+
+const struct bl_rw_visitor bl_rw_progs = {
+	.name = "programs",
+	.visit = visit_progs,
+};
+
+static int visit_license(struct bl_rw *rw, CXCursor c)
+{
+	CXString name;
+
+	if (c.kind != CXCursor_VarDecl)
+		return 0;
+	name = clang_getCursorSpelling(c);
+	if (!strcmp(clang_getCString(name), "_license"))
+		rw->has_license = 1;
+	clang_disposeString(name);
+	return 0;
+}
+
+/* Appended after the last line, so no line moves. */
+static int finish_license(struct bl_rw *rw)
+{
+	if (rw->has_license)
+		return 0;
+	return bl_edits_add(&rw->edits, rw->len, rw->len,
+			    rw->len && rw->text[rw->len - 1] != '\n' ?
+			    "\nchar _license[] SEC(\"license\") = \"GPL\";\n" :
+			    "char _license[] SEC(\"license\") = \"GPL\";\n");
+}
+
+const struct bl_rw_visitor bl_rw_license = {
+	.name = "license",
+	.visit = visit_license,
+	.finish = finish_license,
+};
