@@ -66,10 +66,10 @@ $(B)/pic/%.o: %.cpp $(wildcard runtime/*.h runtime/*/*.h)
 $(B)/runtime/objcache.o: $(COMP_CSRC) $(COMP_CXXSRC) $(BPF_HDRS)
 
 # Lua modules become LuaJIT bytecode objects; require() finds them through
-# their luaJIT_BC_<name> symbols (hence -Wl,-E above).
+# their luaJIT_BC_<name> symbols (hence -Wl,-E above); a/init.lua is module a.
 $(B)/lua/%.o: lua/%.lua
 	@mkdir -p $(dir $@)
-	$(LUAJIT) -b -g -n $(subst /,.,$*) $< $@
+	$(LUAJIT) -b -g -n $(patsubst %.init,%,$(subst /,.,$*)) $< $@
 
 # ffi.h is both a C header (runtime/*.c include it) and the text Lua's ffi.cdef reads.
 $(B)/ffi_h.S: runtime/ffi.h tools/embed.sh

@@ -55,7 +55,7 @@ static int try_syscall_tp(struct bl_object *o, const char *fn, const char *func,
 	char name[128], ev[160], via[256], what[320];
 	struct bpf_program *prog;
 	struct bpf_link *link;
-	int err;
+	int err, nargs;
 
 	if (!bl_syscall_name(func, name, sizeof(name)))
 		return 0;
@@ -64,8 +64,12 @@ static int try_syscall_tp(struct bl_object *o, const char *fn, const char *func,
 		return 0;
 	snprintf(via, sizeof(via), "tracepoint syscalls:%s", ev);
 	snprintf(what, sizeof(what), "%s '%s' (as %s)", kind_name(retprobe), func, via);
+	/* The record holds only the syscall's own arguments, and a program
+	 * reading past them is refused at attach: tell it how many there are. */
+	nargs = retprobe ? 0 : bl_syscall_nargs(name);
 	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_TRACEPOINT, 0, NULL,
-			      retprobe ? BL_FLAVOR_SC_EXIT_TP : BL_FLAVOR_SC_ENTER_TP, 0, e);
+			      retprobe ? BL_FLAVOR_SC_EXIT_TP : BL_FLAVOR_SC_ENTER_TP,
+			      nargs < 0 ? 0 : nargs, e);
 	if (!prog)
 		return -e->code;
 	err = bl_attach_perf_tracepoint(prog, "syscalls", ev, what, &link, e);

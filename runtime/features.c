@@ -159,6 +159,33 @@ int bl_tracepoint_exists(const char *category, const char *event)
 	return file_exists(path);
 }
 
+int bl_syscall_nargs(const char *name)
+{
+	char path[PATH_MAX], line[512];
+	struct bl_err e = { 0 };
+	const char *fs = bl_tracefs(&e);
+	int n = 0, after_nr = 0;
+	FILE *f;
+
+	if (!fs || strchr(name, '/'))
+		return -1;
+	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_%s/format", fs, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	/* The syscall's arguments are the fields after __syscall_nr. */
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, "field:"))
+			continue;
+		if (after_nr)
+			n++;
+		else if (strstr(line, " __syscall_nr;"))
+			after_nr = 1;
+	}
+	fclose(f);
+	return after_nr ? n : -1;
+}
+
 /* The prefixes BCC's get_syscall_fnname tries, in its order. */
 static const char *const syscall_prefixes[] = {
 	"sys_", "__x64_sys_", "__x32_compat_sys_", "__ia32_compat_sys_",

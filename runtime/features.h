@@ -24,5 +24,8 @@ const char *bl_syscall_prefix(void);
 /* If func is a syscall entry function (__x64_sys_X, __ia32_sys_X, __se_sys_X,
  * __do_sys_X, sys_X, ksys_X), writes X into name and returns 1. */
 int bl_syscall_name(const char *func, char *name, size_t len);
+/* Number of arguments of syscall `name` per its sys_enter tracepoint's
+ * format, or -1 when that cannot be read. */
+int bl_syscall_nargs(const char *name);
 
 #endif

@@ -1,5 +1,5 @@
 /* regs.h - PT_REGS_* that read ctx as the attach point actually used lays
- * it out (flavor.h). The loader sets __bl_flavor (and __bl_nargs for fexit)
+ * it out (flavor.h). The loader sets __bl_flavor (and __bl_nargs for fexit and sys_enter)
  * per loaded instance; .rodata is frozen, so the verifier sees constants and
  * drops the other flavors' branches.
  */
@@ -29,10 +29,11 @@ const volatile int __bl_nargs = 0;
 /* Argument n (1-based) as unsigned long, whatever the flavor. On a
  * sys_enter tracepoint the record holds only the syscall's own arguments,
  * and reading past it makes the attach fail (EACCES): when the loader sets
- * __bl_nargs there, arguments beyond it read as 0 (0 means unknown). */
+ * __bl_nargs there (the syscall's argument count), arguments beyond it
+ * read as 0. */
 #define __BL_PARM(ctx, n, reg)							\
 	(__bl_flavor == BL_FLAVOR_SC_ENTER_TP ?					\
-		((__bl_nargs == 0 || (n) <= __bl_nargs) ?			\
+		((n) <= __bl_nargs ?						\
 		 __BL_CTX_LOAD(((struct trace_event_raw_sys_enter *)(ctx))->args[(n) - 1]) : 0) : \
 	 __bl_flavor == BL_FLAVOR_FENTRY || __bl_flavor == BL_FLAVOR_FEXIT ?	\
 		__BL_CTX_LOAD(((unsigned long long *)(ctx))[(n) - 1]) :		\

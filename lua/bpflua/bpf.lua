@@ -1,0 +1,688 @@
+-- bpf.lua - the BPF class: BCC's Python API, method for method.
+--
+--   local b = BPF{text = [[...]]}      -- or BPF[[...]], src_file=, cflags=, debug=
+--   b:attach_kprobe{event = b:get_syscall_fnname("sync"), fn_name = "do_trace"}
+--   b:trace_print()
+--
+-- Every method takes BCC's keyword names in one table or its arguments in
+-- Python's order (args.lua). Failures are Lua errors at the user's line.
+-- An object lives until b:cleanup() or exit (as BCC keeps it alive through
+-- its atexit handler): probes never vanish because a script dropped its
+-- last reference. The object userdata's __gc detaches everything at exit.
+
+local bit = require "bit"
+local ffi = require "ffi"
+local core = require "bpflua.core"
+local args = require "bpflua.args"
+local tables = require "bpflua.table"
+
+args.own(debug.getinfo(1, "S").source)
+
+local C = tables.C
+local raise = args.error
+
+local BPF = {}
+local P = {}            -- key of an instance's private state
+local mt = {}
+local live = {}         -- objects not cleaned up yet
+
+-- BCC's debug flags that bpflua honours.
+local DEBUG_BPF, DEBUG_PREPROCESSOR = 0x2, 0x4
+
+local function is_bpf(x)
+  return type(x) == "table" and rawget(x, P) ~= nil
+end
+
+local function method(name, params)
+  return args.spec(name, params, { receiver = "b", self = is_bpf })
+end
+
+local function priv(self)
+  local p = rawget(self, P)
+  if not p.life.open then raise("BPF object: used after cleanup()") end
+  return p
+end
+
+-- Class functions work on the class and on an instance alike, as
+-- Python's static methods do.
+local function static(f)
+  return function(first, ...)
+    if first == BPF or is_bpf(first) then return f(...) end
+    return f(first, ...)
+  end
+end
+
+---------------------------------------------------------------- errors
+
+-- A failure of bpflua.core (nil, msg, log): the message, and the long log
+-- (verifier, clang) when debug asks for it; it stays reachable through
+-- bpflua.last_log() anyway.
+local function fail(p, msg, log)
+  args.set_log(log)
+  if log and log ~= "" then
+    if p and p.debug ~= 0 then
+      msg = msg .. "\n" .. log
+    else
+      msg = msg .. "\n(full log: bpflua.last_log(), or BPF{..., debug = 2} to print it)"
+    end
+  end
+  raise(msg)
+end
+
+---------------------------------------------------------------- construction
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+-- BCC looks for src_file as given, then next to the script.
+local function read_src(path)
+  local text, err = read_file(path)
+  if text then return text, path end
+  local dir = not path:find("^/") and arg and arg[0] and arg[0]:match("^(.*)/[^/]*$")
+  if dir then
+    local alt = dir .. "/" .. path
+    local t2 = read_file(alt)
+    if t2 then return t2, alt end
+  end
+  raise(string.format("BPF: cannot read src_file '%s': %s", path,
+    (err or ""):gsub("^.-: ", "")))
+end
+
+local function compile(text, filename, cflags, debug)
+  local include_dir = filename ~= "<text>" and filename:match("^(.*)/[^/]*$") or nil
+  local elf, rewritten, warnings = core.build(text, filename, cflags, include_dir, debug)
+  if not elf then
+    -- A compile error: clang's full output is what the user must see.
+    args.set_log(warnings)
+    raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings or ""))
+  end
+  if bit.band(debug, DEBUG_PREPROCESSOR) ~= 0 and rewritten then
+    io.stderr:write(rewritten, "\n")
+  end
+  if debug ~= 0 and warnings and warnings ~= "" then io.stderr:write(warnings, "\n") end
+  return elf
+end
+
+local new_spec = args.spec("BPF", {
+  { "src_file", "string", "" }, { "hdr_file", "string", "" }, { "text", "string" },
+  { "debug", "integer", 0 }, { "cflags", "table", {} }, { "usdt_contexts", "table", {} },
+  { "allow_rlimit", "boolean", true }, { "device", "any" },
+  { "attach_usdt_ignore_pid", "boolean", false },
+})
+
+local autoload
+
+local function new(...)
+  local src_file, hdr_file, text, dbg, cflags, usdt
+  if select("#", ...) == 1 and type((...)) == "string" then
+    text, src_file, hdr_file, dbg, cflags, usdt = ..., "", "", 0, {}, {}
+  else
+    src_file, hdr_file, text, dbg, cflags, usdt = new_spec(...)
+  end
+  if #usdt > 0 then raise("BPF: usdt_contexts are not supported yet") end
+  if hdr_file ~= "" then raise("BPF: hdr_file is not supported") end
+  local filename = "<text>"
+  if not text then
+    if src_file == "" then raise("BPF: give the program as text= or src_file=") end
+    text, filename = read_src(src_file)
+  end
+  for i, f in ipairs(cflags) do
+    if type(f) ~= "string" then
+      raise(string.format("BPF: cflags[%d] must be a string, got %s", i, type(f)))
+    end
+  end
+  dbg = tonumber(dbg)
+  local elf = compile(text, filename, cflags, dbg)
+  local obj, msg, log = core.open(elf, filename)
+  if not obj then fail({ debug = dbg }, msg, log) end
+  local self = setmetatable({ [P] = {
+    obj = obj, debug = dbg, life = { open = true }, tables = {},
+    probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {} },
+  } }, mt)
+  live[self] = true
+  local ok, err = pcall(autoload, self)
+  if not ok then
+    self:cleanup()
+    error(err, 0)
+  end
+  return self
+end
+
+setmetatable(BPF, { __call = function(_, ...) return new(...) end })
+
+---------------------------------------------------------------- probes
+
+local warned = {}
+
+-- Says once per kind of fallback which mechanism replaced the probe asked for.
+local function note_fallback(link)
+  local i = link:info()
+  if not i or i.via == "" then return end
+  local key = i.kind .. ":" .. (i.via:match("^%S+") or i.via)
+  if warned[key] then return end
+  warned[key] = true
+  local why
+  if i.kind == "kprobe" or i.kind == "kretprobe" then
+    why = core.has_kprobes() and "kprobes could not attach here"
+      or "kprobes are not available on this kernel"
+  elseif i.kind == "kfunc" or i.kind == "kretfunc" then
+    why = "kfuncs are not available on this kernel"
+  else
+    why = i.kind .. " could not attach as asked"
+  end
+  io.stderr:write(string.format("bpflua: %s; attached %s via %s\n", why, i.target, i.via))
+end
+
+local function check_fn(p, what, fn_name)
+  if p.obj:has_program(fn_name) then return end
+  local fns = p.obj:programs()
+  raise(string.format("%s: no function '%s' in the BPF program (%s)", what, fn_name,
+    #fns > 0 and "its functions: " .. table.concat(fns, ", ") or "it has no functions"))
+end
+
+-- Attaches through `call(obj)` and files the link under probes[group][key][fn].
+local function attach(p, what, group, key, fn_name, call)
+  check_fn(p, what, fn_name)
+  local g = p.probes[group]
+  if g[key] and g[key][fn_name] then
+    raise(string.format("%s: '%s' is already attached to %s", what, fn_name, key))
+  end
+  local link, msg, log = call(p.obj)
+  if not link then fail(p, msg, log) end
+  note_fallback(link)
+  g[key] = g[key] or {}
+  g[key][fn_name] = link
+  return link
+end
+
+-- label names the probe in messages ("kprobe 'x'").
+local function detach(p, what, group, key, fn_name, label)
+  local links = p.probes[group][key]
+  if not links or (fn_name and not links[fn_name]) then
+    raise(string.format("%s: %s is not attached%s", what, label or "'" .. key .. "'",
+      fn_name and " to '" .. fn_name .. "'" or ""))
+  end
+  for fn, link in pairs(links) do
+    if not fn_name or fn == fn_name then
+      link:detach()
+      links[fn] = nil
+    end
+  end
+  if next(links) == nil then p.probes[group][key] = nil end
+end
+
+local function count(p, group)
+  local n = 0
+  for _ in pairs(p.probes[group]) do n = n + 1 end
+  return n
+end
+
+-- Runs attach_one for each match; fails only when none attaches, as BCC.
+local function attach_each(what, kind, matches, re, attach_one)
+  if #matches == 0 then
+    raise(string.format("%s: no %s matches '%s'", what, kind, re))
+  end
+  local errs = {}
+  for _, m in ipairs(matches) do
+    local ok, err = pcall(attach_one, m)
+    if not ok then errs[#errs + 1] = err end
+  end
+  if #errs == #matches then
+    raise(string.format("%s: could not attach to any of the %d %ss matching '%s'; first error: %s",
+      what, #matches, kind, re, tostring(errs[1]):gsub("^[^:]*:%d+: ", "")))
+  end
+end
+
+local function kprobe(self, what, ret, event, off, fn_name, event_re, maxactive)
+  local p = priv(self)
+  if event_re ~= "" then
+    local fns, msg = core.kprobe_functions(event_re)
+    if not fns then raise(what .. ": " .. msg) end
+    table.sort(fns)
+    return attach_each(what, "kernel function", fns, event_re, function(fn)
+      return kprobe(self, what, ret, fn, 0, fn_name, "", maxactive)
+    end)
+  end
+  if event == "" then raise(what .. ": give 'event' or 'event_re'") end
+  local key = (ret and "r_" or "p_") .. event
+  attach(p, what, "kprobe", key, fn_name, function(obj)
+    return obj:attach_kprobe(fn_name, event, off, ret, maxactive)
+  end)
+end
+
+local p_kprobe = method("attach_kprobe", {
+  { "event", "string", "" }, { "event_off", "integer", 0 },
+  { "fn_name", "string", required = true }, { "event_re", "string", "" },
+})
+-- Python's order is (event, event_off, fn_name, event_re); the common
+-- two-string call b:attach_kprobe(event, fn_name) is accepted too.
+function BPF:attach_kprobe(...)
+  if select("#", ...) == 2 and type(select(2, ...)) == "string" then
+    local event, fn_name = ...
+    return self:attach_kprobe{ event = event, fn_name = fn_name }
+  end
+  local event, off, fn_name, event_re = p_kprobe(self, ...)
+  kprobe(self, "attach_kprobe", false, event, off, fn_name, event_re, 0)
+end
+
+local p_kretprobe = method("attach_kretprobe", {
+  { "event", "string", "" }, { "fn_name", "string", required = true },
+  { "event_re", "string", "" }, { "maxactive", "integer", 0 },
+})
+function BPF:attach_kretprobe(...)
+  local event, fn_name, event_re, maxactive = p_kretprobe(self, ...)
+  kprobe(self, "attach_kretprobe", true, event, 0, fn_name, event_re, maxactive)
+end
+
+local p_dkprobe = method("detach_kprobe", { { "event", "string", required = true }, { "fn_name", "string" } })
+function BPF:detach_kprobe(...)
+  local event, fn_name = p_dkprobe(self, ...)
+  detach(priv(self), "detach_kprobe", "kprobe", "p_" .. event, fn_name,
+    "kprobe '" .. event .. "'")
+end
+
+local p_dkretprobe = method("detach_kretprobe", { { "event", "string", required = true }, { "fn_name", "string" } })
+function BPF:detach_kretprobe(...)
+  local event, fn_name = p_dkretprobe(self, ...)
+  detach(priv(self), "detach_kretprobe", "kprobe", "r_" .. event, fn_name,
+    "kretprobe '" .. event .. "'")
+end
+
+local function tracepoint(self, tp, fn_name)
+  local p = priv(self)
+  if not tp:find("^[^:]+:[^:]+$") then
+    raise(string.format("attach_tracepoint: 'tp' must be \"category:event\", got '%s'", tp))
+  end
+  attach(p, "attach_tracepoint", "tracepoint", tp, fn_name, function(obj)
+    return obj:attach_tracepoint(fn_name, tp)
+  end)
+end
+
+local p_tracepoint = method("attach_tracepoint", {
+  { "tp", "string", "" }, { "tp_re", "string", "" }, { "fn_name", "string", required = true },
+})
+-- Python's order is (tp, tp_re, fn_name); (tp, fn_name) is accepted too.
+function BPF:attach_tracepoint(...)
+  if select("#", ...) == 2 and type(select(2, ...)) == "string" then
+    local tp, fn_name = ...
+    return self:attach_tracepoint{ tp = tp, fn_name = fn_name }
+  end
+  local tp, tp_re, fn_name = p_tracepoint(self, ...)
+  if tp_re ~= "" then
+    local tps, msg = core.tracepoints(tp_re)
+    if not tps then raise("attach_tracepoint: " .. msg) end
+    table.sort(tps)
+    return attach_each("attach_tracepoint", "tracepoint", tps, tp_re, function(t)
+      return tracepoint(self, t, fn_name)
+    end)
+  end
+  if tp == "" then raise("attach_tracepoint: give 'tp' or 'tp_re'") end
+  tracepoint(self, tp, fn_name)
+end
+
+local p_dtracepoint = method("detach_tracepoint", { { "tp", "string", required = true } })
+function BPF:detach_tracepoint(...)
+  detach(priv(self), "detach_tracepoint", "tracepoint", p_dtracepoint(self, ...))
+end
+
+local p_raw = method("attach_raw_tracepoint", {
+  { "tp", "string", required = true }, { "fn_name", "string", required = true },
+})
+function BPF:attach_raw_tracepoint(...)
+  local tp, fn_name = p_raw(self, ...)
+  attach(priv(self), "attach_raw_tracepoint", "raw_tracepoint", tp, fn_name, function(obj)
+    return obj:attach_raw_tracepoint(fn_name, tp)
+  end)
+end
+
+local p_draw = method("detach_raw_tracepoint", { { "tp", "string", required = true } })
+function BPF:detach_raw_tracepoint(...)
+  detach(priv(self), "detach_raw_tracepoint", "raw_tracepoint", p_draw(self, ...))
+end
+
+-- A library name ("c", "pthread") or a path, as BCC resolves it.
+local function library_path(what, name)
+  if name:find("/") then return name end
+  local path, msg = core.find_library(name)
+  if not path then raise(what .. ": " .. msg) end
+  return path
+end
+
+local function uprobe_key(ret, path, sym, addr, pid)
+  return string.format("%s_%s:%s_%d", ret and "r" or "p", path,
+    sym ~= "" and sym or string.format("0x%x", addr or 0), pid)
+end
+
+local function uprobe(self, what, ret, name, sym, sym_re, addr, fn_name, pid, sym_off)
+  local p = priv(self)
+  if sym_re ~= "" then raise(what .. ": sym_re is not supported yet") end
+  if name == "" then raise(what .. ": 'name' (a binary or library) is required") end
+  if sym == "" and not addr then raise(what .. ": give 'sym' or 'addr'") end
+  local path = library_path(what, name)
+  local key = uprobe_key(ret, path, sym, addr, pid)
+  attach(p, what, "uprobe", key, fn_name, function(obj)
+    if sym ~= "" then return obj:attach_uprobe(fn_name, path, sym, sym_off, pid, ret) end
+    return obj:attach_uprobe(fn_name, path, nil, tonumber(addr), pid, ret)
+  end)
+end
+
+local p_uprobe = method("attach_uprobe", {
+  { "name", "string", "" }, { "sym", "string", "" }, { "sym_re", "string", "" },
+  { "addr", "integer" }, { "fn_name", "string", required = true },
+  { "pid", "integer", -1 }, { "sym_off", "integer", 0 },
+})
+function BPF:attach_uprobe(...)
+  uprobe(self, "attach_uprobe", false, p_uprobe(self, ...))
+end
+
+local p_uretprobe = method("attach_uretprobe", {
+  { "name", "string", "" }, { "sym", "string", "" }, { "sym_re", "string", "" },
+  { "addr", "integer" }, { "fn_name", "string", required = true }, { "pid", "integer", -1 },
+})
+function BPF:attach_uretprobe(...)
+  local name, sym, sym_re, addr, fn_name, pid = p_uretprobe(self, ...)
+  uprobe(self, "attach_uretprobe", true, name, sym, sym_re, addr, fn_name, pid, 0)
+end
+
+local function detach_uprobe(what, ret)
+  local parse = method(what, {
+    { "name", "string", required = true }, { "sym", "string", "" },
+    { "addr", "integer" }, { "pid", "integer", -1 },
+  })
+  return function(self, ...)
+    local name, sym, addr, pid = parse(self, ...)
+    local key = uprobe_key(ret, library_path(what, name), sym, addr, pid)
+    detach(priv(self), what, "uprobe", key, nil, string.format("%s '%s'",
+      ret and "uretprobe" or "uprobe", name .. ":" .. (sym ~= "" and sym or tostring(addr))))
+  end
+end
+BPF.detach_uprobe = detach_uprobe("detach_uprobe", false)
+BPF.detach_uretprobe = detach_uprobe("detach_uretprobe", true)
+
+-- BCC names kfunc programs kfunc__X (or kfunc__vmlinux__X): X is the target.
+local function kfunc_target(what, prefix, fn_name)
+  local target = fn_name:match("^" .. prefix .. "__(.+)$")
+  if not target then
+    raise(string.format("%s: fn_name must be %s__<kernel function>, got '%s'", what, prefix, fn_name))
+  end
+  return target:match("^vmlinux__(.+)$") or target
+end
+
+local function kfunc(what, prefix, ret)
+  local parse = method(what, { { "fn_name", "string", required = true } })
+  return function(self, ...)
+    local fn_name = parse(self, ...)
+    local target = kfunc_target(what, prefix, fn_name)
+    attach(priv(self), what, "kfunc", fn_name, fn_name, function(obj)
+      return obj:attach_kfunc(fn_name, target, ret)
+    end)
+  end
+end
+BPF.attach_kfunc = kfunc("attach_kfunc", "kfunc", false)
+BPF.attach_kretfunc = kfunc("attach_kretfunc", "kretfunc", true)
+
+local function detach_kfunc(what)
+  local parse = method(what, { { "fn_name", "string", required = true } })
+  return function(self, ...)
+    local fn_name = parse(self, ...)
+    detach(priv(self), what, "kfunc", fn_name)
+  end
+end
+BPF.detach_kfunc = detach_kfunc("detach_kfunc")
+BPF.detach_kretfunc = detach_kfunc("detach_kretfunc")
+
+local p_none = {}
+for _, name in ipairs({ "num_open_kprobes", "num_open_tracepoints", "num_open_uprobes",
+                        "cleanup", "get_syscall_prefix" }) do
+  p_none[name] = method(name, {})
+end
+
+function BPF:num_open_kprobes()
+  p_none.num_open_kprobes(self)
+  return count(priv(self), "kprobe")
+end
+
+function BPF:num_open_tracepoints()
+  p_none.num_open_tracepoints(self)
+  return count(priv(self), "tracepoint")
+end
+
+function BPF:num_open_uprobes()
+  p_none.num_open_uprobes(self)
+  return count(priv(self), "uprobe")
+end
+
+-- BCC's spellings of syscall functions, all fixed to this kernel's prefix.
+local SYSCALL_PREFIXES = { "sys_", "__x64_sys_", "__x32_compat_sys_", "__ia32_compat_sys_",
+                           "__arm64_sys_", "__s390x_sys_", "__s390_sys_" }
+
+local function fix_syscall_fnname(name)
+  for _, prefix in ipairs(SYSCALL_PREFIXES) do
+    if name:sub(1, #prefix) == prefix then
+      return core.syscall_prefix() .. name:sub(#prefix + 1)
+    end
+  end
+  return name
+end
+
+-- Functions named after their probe are attached when the object is made.
+function autoload(self)
+  local p = priv(self)
+  for _, fn in ipairs(p.obj:programs()) do
+    local rest = fn:match("^kprobe__(.+)$")
+    if rest then self:attach_kprobe{ event = fix_syscall_fnname(rest), fn_name = fn } end
+    rest = fn:match("^kretprobe__(.+)$")
+    if rest then self:attach_kretprobe{ event = fix_syscall_fnname(rest), fn_name = fn } end
+    local cat, ev = fn:match("^tracepoint__(.-)__(.+)$")
+    if cat then self:attach_tracepoint{ tp = cat .. ":" .. ev, fn_name = fn } end
+    rest = fn:match("^raw_tracepoint__(.+)$")
+    if rest then self:attach_raw_tracepoint{ tp = rest, fn_name = fn } end
+    if fn:match("^kfunc__.") then self:attach_kfunc{ fn_name = fn } end
+    if fn:match("^kretfunc__.") then self:attach_kretfunc{ fn_name = fn } end
+  end
+end
+
+function BPF:cleanup()
+  p_none.cleanup(self)
+  local p = rawget(self, P)
+  if not p.life.open then return end
+  p.life.open = false
+  for _, group in pairs(p.probes) do
+    for key, links in pairs(group) do
+      for _, link in pairs(links) do link:detach() end
+      group[key] = nil
+    end
+  end
+  p.obj:close()
+  live[self] = nil
+end
+
+---------------------------------------------------------------- syscalls
+
+local p_fnname = method("get_syscall_fnname", { { "name", "string", required = true } })
+function BPF:get_syscall_fnname(...)
+  return core.syscall_prefix() .. p_fnname(self, ...)
+end
+
+function BPF:get_syscall_prefix()
+  p_none.get_syscall_prefix(self)
+  return core.syscall_prefix()
+end
+
+---------------------------------------------------------------- tables
+
+local function table_names(p)
+  local names = {}
+  for _, m in ipairs(p.obj:maps()) do
+    if not m.name:find("%.") then names[#names + 1] = m.name end  -- not .rodata etc.
+  end
+  return #names > 0 and "its tables: " .. table.concat(names, ", ") or "it has no tables"
+end
+
+local function open_table(self, what, name, keytype, leaftype)
+  local p = priv(self)
+  local cached = not keytype and not leaftype and p.tables[name]
+  if cached then return cached end
+  local info = p.obj:map(name)
+  if not info then
+    raise(string.format("%s: no table '%s' in the BPF program (%s)", what, name, table_names(p)))
+  end
+  local t = tables.new(info, p.life, keytype, leaftype)
+  if not keytype and not leaftype then p.tables[name] = t end
+  return t
+end
+
+local p_get_table = method("get_table", {
+  { "name", "string", required = true }, { "keytype", "string|cdata" },
+  { "leaftype", "string|cdata" }, { "reducer", "function" }, { "single", "boolean", false },
+})
+function BPF:get_table(...)
+  local name, keytype, leaftype = p_get_table(self, ...)
+  return open_table(self, "get_table", name, keytype, leaftype)
+end
+
+mt.__index = function(self, k)
+  local m = BPF[k]
+  if m ~= nil then return m end
+  if type(k) ~= "string" then return nil end
+  return open_table(self, "BPF", k)
+end
+
+mt.__tostring = function(self)
+  local p = rawget(self, P)
+  return p.life.open and "BPF object (" .. p.obj:name() .. ")" or "BPF object (cleaned up)"
+end
+
+---------------------------------------------------------------- trace pipe
+
+local pipe      -- shared by all objects: there is one trace_pipe
+
+local function trace_pipe()
+  if not pipe then
+    local tp, msg = core.trace_open()
+    if not tp then raise(msg) end
+    pipe = tp
+  end
+  return pipe
+end
+
+local p_readline = method("trace_readline", { { "nonblocking", "boolean", false } })
+function BPF:trace_readline(...)
+  local line, msg = trace_pipe():readline(p_readline(self, ...))
+  if line == nil and msg then raise(msg) end
+  return line
+end
+
+local function fields(nonblocking)
+  local task, pid, cpu, flags, ts, msg = trace_pipe():fields(nonblocking)
+  if task == nil and pid ~= nil then raise(pid) end
+  return task, pid, cpu, flags, ts, msg
+end
+
+local p_fields = method("trace_fields", { { "nonblocking", "boolean", false } })
+function BPF:trace_fields(...)
+  return fields(p_fields(self, ...))
+end
+
+-- Python's str.format for trace_print's fmt: {N}, {}, {N:[<>^]width.precision type}.
+local function pyformat(fmt, vals)
+  local auto = 0
+  local s = fmt:gsub("{{", "\1"):gsub("}}", "\2")
+  s = s:gsub("{(%d*)(:?)([^{}]*)}", function(idx, colon, spec)
+    if idx == "" then idx = auto; auto = auto + 1 else idx = tonumber(idx) end
+    local v = vals[idx + 1]
+    if colon == "" then return tostring(v) end
+    local align, width, prec, ty = spec:match("^([<>^]?)(%d*)%.?(%d*)([dfsx]?)$")
+    if not align then return tostring(v) end
+    local left = align == "<" or (align == "" and type(v) == "string")
+    local f = "%" .. (left and "-" or "") .. width
+    if ty == "f" or (prec ~= "" and type(v) == "number") then
+      return string.format(f .. "." .. (prec ~= "" and prec or "6") .. "f", v)
+    elseif ty == "d" or ty == "x" then
+      return string.format(f .. ty, v)
+    end
+    return string.format(f .. "s", tostring(v))
+  end)
+  return (s:gsub("\1", "{"):gsub("\2", "}"))
+end
+BPF._pyformat = pyformat
+
+-- Prints trace_pipe lines forever; flushes each, so a pipe sees it at once.
+local p_print = method("trace_print", { { "fmt", "string" } })
+function BPF:trace_print(...)
+  local fmt = p_print(self, ...)
+  local out = io.stdout
+  while true do
+    local line
+    if fmt then
+      line = pyformat(fmt, { fields(false) })
+    else
+      line = self:trace_readline(false)
+    end
+    out:write(line, "\n")
+    out:flush()
+  end
+end
+
+---------------------------------------------------------------- class functions
+
+local p_kfuncs = args.spec("get_kprobe_functions", { { "event_re", "string", required = true } })
+BPF.get_kprobe_functions = static(function(...)
+  local fns, msg = core.kprobe_functions(p_kfuncs(...))
+  if not fns then raise("get_kprobe_functions: " .. msg) end
+  table.sort(fns)
+  return fns
+end)
+
+local p_tpexists = args.spec("tracepoint_exists", {
+  { "category", "string", required = true }, { "event", "string", required = true } })
+BPF.tracepoint_exists = static(function(...)
+  return core.tracepoint_exists(p_tpexists(...))
+end)
+
+BPF.support_raw_tracepoint = static(function() return core.has_raw_tracepoint() end)
+BPF.support_kfunc = static(function() return core.has_fentry() end)
+
+BPF.monotonic_time = static(function()
+  return tables.num(C.bl_monotonic_ns())
+end)
+
+local p_findlib = args.spec("find_library", { { "name", "string", required = true } })
+BPF.find_library = static(function(...)
+  return (core.find_library(p_findlib(...)))
+end)
+
+-- Kernel addresses travel to C as 32-bit halves (see lib_sys.c).
+local function split64(a)
+  if type(a) == "number" then return a % 4294967296, math.floor(a / 4294967296) end
+  a = ffi.cast("uint64_t", a)
+  return tonumber(a % 4294967296ULL), tonumber(a / 4294967296ULL)
+end
+
+local p_ksym = args.spec("ksym", {
+  { "addr", "integer", required = true }, { "show_module", "boolean", false },
+  { "show_offset", "boolean", false } })
+BPF.ksym = static(function(...)
+  local addr, show_module, show_offset = p_ksym(...)
+  local name, off, module = core.ksym(split64(addr))
+  if name == nil and off ~= nil then raise("ksym: " .. off) end
+  if not name then return "[unknown]" end
+  if show_offset then name = name .. string.format("+0x%x", off) end
+  if show_module then name = name .. " [" .. (module or "kernel") .. "]" end
+  return name
+end)
+
+local p_ksymname = args.spec("ksymname", { { "name", "string", required = true } })
+BPF.ksymname = static(function(...)
+  local lo, hi = core.ksymname(p_ksymname(...))
+  if lo == nil and hi ~= nil then raise("ksymname: " .. hi) end
+  if not lo then return -1 end
+  return tables.num(ffi.new("uint64_t", hi) * 4294967296ULL + lo)
+end)
+
+return BPF

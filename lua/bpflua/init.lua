@@ -1,0 +1,27 @@
+-- bpflua - BCC-style eBPF tracing in LuaJIT: the module facade.
+--
+--   local bpflua = require "bpflua"
+--   local b = bpflua.BPF{text = ...}     -- scripts also have the global BPF
+--
+-- Helpers beside the BPF class:
+--   sleep(seconds)        interruptible (Ctrl-C raises "interrupted")
+--   str(char_array)       a char[] field as a Lua string (up to the NUL)
+--   num(v)                a 64-bit integer cdata as a number when exact
+--   monotonic_time()      CLOCK_MONOTONIC in ns, as BPF.monotonic_time()
+--   last_log()            the full clang or verifier log of the last failure
+
+local core = require "bpflua.core"
+local args = require "bpflua.args"
+local tables = require "bpflua.table"
+local BPF = require "bpflua.bpf"
+
+local M = {
+  BPF = BPF,
+  sleep = core.sleep,
+  str = tables.str,
+  num = tables.num,
+  monotonic_time = BPF.monotonic_time,
+  last_log = args.last_log,
+}
+
+return M

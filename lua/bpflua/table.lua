@@ -1,0 +1,460 @@
+-- table.lua - BPF maps as Lua objects: b["name"], b:get_table(name).
+--
+--   t[k]            value, or nil when the key is absent
+--   t[k] = v        update (BPF_ANY); t[k] = nil deletes
+--   t:items() / t:keys() / t:values()   iterate a snapshot of the keys
+--   t:clear(), t:zero(), t:len()
+--
+-- Key and value types come from the map's BTF as anonymous C types
+-- (runtime/btf/ctype.c), one ffi ctype per map, so equal struct names in two
+-- programs never clash. Integers come back as Lua numbers when exact
+-- (|v| <= 2^53), else as uint64_t/int64_t cdata; structs and arrays as cdata
+-- with fields by name. Keys and values may be given as a number, a cdata or
+-- a Lua table of fields. Every element goes through ffi.C.bl_map_* (ffi.h):
+-- no Lua C API call per element.
+--
+-- Kinds: M.kinds maps a map type ("hash", "array", ...) to a class; a class
+-- is a method table made by M.class(base), so a later kind (perf buffers,
+-- stacks, histograms) adds methods or overrides _get/_set/_delete/_snapshot.
+
+local ffi = require "ffi"
+local core = require "bpflua.core"
+local args = require "bpflua.args"
+
+args.own(debug.getinfo(1, "S").source)
+ffi.cdef(core.ffi_header())
+
+local C = ffi.C
+local ENOENT, E2BIG = 2, 7
+
+local M = { C = C }
+
+-- The key of each table's private state: a table no user can produce, so
+-- t["fd"] or any other string stays a map lookup.
+local S = {}
+
+---------------------------------------------------------------- integers
+
+local EXACT_U, EXACT_I = 9007199254740992ULL, 9007199254740992LL
+
+-- A 64-bit integer cdata as a Lua number when that is exact, else itself.
+function M.num(v)
+  if type(v) ~= "cdata" then return v end
+  if ffi.istype("uint64_t", v) then
+    return v <= EXACT_U and tonumber(v) or v
+  end
+  if ffi.istype("int64_t", v) then
+    return (v <= EXACT_I and v >= -EXACT_I) and tonumber(v) or v
+  end
+  return v
+end
+
+-- A char[] field (or any char array/pointer with a size) as a Lua string,
+-- up to its first NUL and never past the array.
+function M.str(v, len)
+  if type(v) == "string" then return v end
+  if type(v) ~= "cdata" then
+    args.error("bpflua.str: expected a char array cdata, got " .. type(v))
+  end
+  len = len or ffi.sizeof(v)
+  if not len then args.error("bpflua.str: pass the length of a char pointer") end
+  return ffi.string(v, C.bl_strnlen(v, len))
+end
+
+---------------------------------------------------------------- types
+
+-- What LuaJIT hands back for an element of these types is already a Lua
+-- value (numbers, booleans), except 64-bit integers.
+local SCALARS = {
+  uint8_t = "int", int8_t = "int", uint16_t = "int", int16_t = "int",
+  uint32_t = "int", int32_t = "int", char = "int", bool = "bool",
+  float = "float", double = "float", uint64_t = "int64", int64_t = "int64",
+}
+
+local function fallback_ctype(size)
+  if size == 1 or size == 2 or size == 4 or size == 8 then
+    return "uint" .. size * 8 .. "_t"
+  end
+  return "uint8_t[" .. size .. "]"
+end
+
+-- { ct, str, size, kind, new, box (ct[1]), vla (ct[?]) } for one side of a
+-- map; ctype may be a string, a ctype, or nil (then by size).
+local function typeinfo(ctype, size)
+  if size == 0 then return nil end
+  local ok, ct = pcall(ffi.typeof, ctype or fallback_ctype(size))
+  if not ok or ffi.sizeof(ct) ~= size then
+    -- The BTF type and the map disagree: keep the bytes exact at least.
+    ctype = fallback_ctype(size)
+    ct = ffi.typeof(ctype)
+  end
+  local str = type(ctype) == "string" and ctype or tostring(ct)
+  return {
+    ct = ct, str = str, size = size, kind = SCALARS[str] or "aggregate",
+    box = ffi.typeof("$[1]", ct), vla = ffi.typeof("$[?]", ct),
+  }
+end
+M.typeinfo = typeinfo
+
+---------------------------------------------------------------- helpers
+
+local function state(t)
+  local st = rawget(t, S)
+  if not st.life.open then
+    args.error(string.format("table '%s': its BPF object was cleaned up", st.name))
+  end
+  return st
+end
+
+local function strerror(r)
+  return ffi.string(C.bl_strerror(r))
+end
+
+local function fail(st, op, r)
+  local msg = string.format("table '%s': %s failed: %s", st.name, op, strerror(r))
+  if r == -E2BIG then
+    msg = msg .. string.format(" (the table is full: max_entries = %d)", st.info.max_entries)
+  end
+  args.error(msg)
+end
+
+local function assign(buf, v) buf[0] = v end
+
+local function describe(v)
+  if type(v) == "cdata" then return tostring(ffi.typeof(v)) end
+  return type(v)
+end
+
+-- Stores v into buf[0] (a ti.box); numbers go straight in, anything else
+-- through LuaJIT's conversions (cdata, table of fields, string for char[]),
+-- on zeroed memory so struct padding never makes two equal keys differ.
+local function put(st, ti, buf, v, what)
+  if not ti then
+    args.error(string.format("table '%s' (%s) has no %ss", st.name, st.info.type, what))
+  end
+  if type(v) == "number" and ti.kind ~= "aggregate" then
+    if ti.kind ~= "float" and v % 1 ~= 0 then
+      args.error(string.format("table '%s': %s %s is not an integer (%s type is %s)",
+        st.name, what, tostring(v), what, ti.str))
+    end
+    buf[0] = v
+    return buf
+  end
+  if ti.kind == "aggregate" and type(v) ~= "table" and type(v) ~= "cdata"
+     and not (type(v) == "string" and ti.str:find("^char%[")) then
+    args.error(string.format("table '%s': bad %s (%s): expected a Lua table of fields "
+      .. "or a cdata of the %s type %s", st.name, what, type(v), what, ti.str))
+  end
+  ffi.fill(buf, ti.size)
+  local ok, err = pcall(assign, buf, v)
+  if not ok then
+    err = tostring(err):gsub("^[^:]*:%d+: ", "")
+    args.error(string.format("table '%s': bad %s (%s): %s; the %s type is %s",
+      st.name, what, describe(v), err, what, ti.str))
+  end
+  return buf
+end
+
+-- The Lua value of buf[0], or of element i of a snapshot array.
+local function get(ti, buf, i)
+  local kind = ti.kind
+  if kind == "int64" then return M.num(buf[i]) end
+  if kind ~= "aggregate" then return buf[i] end
+  local v = ti.ct()
+  ffi.copy(v, buf + i, ti.size)
+  return v
+end
+
+---------------------------------------------------------------- classes
+
+local classes = setmetatable({}, { __mode = "k" })
+
+-- A method table inheriting from base, with the instance metatable that
+-- makes t[k] a lookup and t[k] = v an update.
+function M.class(base)
+  local methods = setmetatable({}, { __index = base })
+  local mt = {
+    __index = function(t, k)
+      if type(k) == "string" then
+        local m = methods[k]
+        if m ~= nil then return m end
+      end
+      return methods._get(t, k)
+    end,
+    __newindex = function(t, k, v)
+      if v == nil then return methods._delete(t, k) end
+      return methods._set(t, k, v)
+    end,
+    __tostring = function(t) return methods._describe(t) end,
+  }
+  classes[methods] = mt
+  return methods
+end
+
+local Table = M.class(nil)
+M.Table = Table
+
+local method = function(name, params)
+  return args.spec(name, params or {}, {
+    receiver = "t",
+    self = function(t) return type(t) == "table" and rawget(t, S) ~= nil end,
+  })
+end
+
+function Table:_describe()
+  local st = rawget(self, S)
+  return string.format("bpflua table '%s' (%s, key %s, value %s)", st.name,
+    st.info.type, st.key and st.key.str or "none", st.val and st.val.str or "none")
+end
+
+function Table:_get(k)
+  local st = state(self)
+  local kp = put(st, st.key, st.kbuf, k, "key")
+  local val = st.val
+  if not val then put(st, nil, nil, nil, "value") end
+  local buf = val.kind == "aggregate" and val.ct() or st.vbuf
+  local r = C.bl_map_lookup(st.fd, kp, buf)
+  if r == -ENOENT then return nil end
+  if r < 0 then fail(st, "lookup", r) end
+  if buf ~= st.vbuf then return buf end
+  return get(val, buf, 0)
+end
+
+function Table:_set(k, v)
+  local st = state(self)
+  local kp = put(st, st.key, st.kbuf, k, "key")
+  local vp = put(st, st.val, st.vbuf, v, "value")
+  local r = C.bl_map_update(st.fd, kp, vp, 0)
+  if r < 0 then fail(st, "update", r) end
+end
+
+function Table:_delete(k)
+  local st = state(self)
+  local r = C.bl_map_delete(st.fd, put(st, st.key, st.kbuf, k, "key"))
+  if r < 0 and r ~= -ENOENT then fail(st, "delete", r) end
+end
+
+-- Value at a key pointer, nil when absent (deleted since the snapshot).
+function Table:_lookup_ptr(kp)
+  local st = rawget(self, S)
+  local val = st.val
+  local buf = val.kind == "aggregate" and val.ct() or st.vbuf
+  local r = C.bl_map_lookup(st.fd, kp, buf)
+  if r == -ENOENT then return nil end
+  if r < 0 then fail(st, "lookup", r) end
+  if buf ~= st.vbuf then return buf end
+  return get(val, buf, 0)
+end
+
+-- keys (a ct[?] array) and their count.
+function Table:_snapshot()
+  local st = state(self)
+  if not st.key then put(st, nil, nil, nil, "key") end
+  local max = st.info.max_entries
+  local keys = st.key.vla(max)
+  local n = C.bl_map_keys(st.fd, keys, max, st.key.size)
+  if n < 0 then fail(st, "listing keys", n) end
+  return keys, n
+end
+
+-- Iterator over the snapshot: each step yields key, value of a key that
+-- still exists.
+local function walk(self, want_key, want_value)
+  local keys, n = self:_snapshot()
+  local st = rawget(self, S)
+  local i = -1
+  return function()
+    while i + 1 < n do
+      i = i + 1
+      local v = self:_lookup_ptr(keys + i)
+      if v ~= nil then
+        local k = want_key and get(st.key, keys, i) or nil
+        if want_key and want_value then return k, v end
+        if want_key then return k end
+        return v
+      end
+    end
+  end
+end
+
+local p_none = method("items")
+function Table:items() p_none(self) return walk(self, true, true) end
+local p_keys = method("keys")
+function Table:keys() p_keys(self) return walk(self, true, false) end
+local p_values = method("values")
+function Table:values() p_values(self) return walk(self, false, true) end
+
+local p_len = method("len")
+function Table:len()
+  p_len(self)
+  local _, n = self:_snapshot()
+  return n
+end
+
+local p_clear = method("clear")
+function Table:clear()
+  p_clear(self)
+  local keys, n = self:_snapshot()
+  local st = rawget(self, S)
+  for i = 0, n - 1 do
+    local r = C.bl_map_delete(st.fd, keys + i)
+    if r < 0 and r ~= -ENOENT then fail(st, "delete", r) end
+  end
+end
+
+local p_zero = method("zero")
+function Table:zero()
+  p_zero(self)
+  local keys, n = self:_snapshot()
+  local st = rawget(self, S)
+  ffi.fill(st.vbuf, st.val.size)
+  for i = 0, n - 1 do
+    local r = C.bl_map_update(st.fd, keys + i, st.vbuf, 0)
+    if r < 0 and r ~= -ENOENT then fail(st, "update", r) end
+  end
+end
+
+-- Arrays: every index exists; deleting zeroes, as BCC does.
+local Array = M.class(Table)
+M.Array = Array
+
+function Array:_delete(k)
+  local st = state(self)
+  local kp = put(st, st.key, st.kbuf, k, "key")
+  ffi.fill(st.vbuf, st.val.size)
+  local r = C.bl_map_update(st.fd, kp, st.vbuf, 0)
+  if r < 0 then fail(st, "update", r) end
+end
+
+function Array:len()
+  p_len(self)
+  return state(self).info.max_entries
+end
+
+function Array:clear()
+  p_clear(self)
+  return self:zero()
+end
+
+-- Per-CPU maps: the kernel reads and writes one value per possible CPU,
+-- each rounded up to 8 bytes; t[k] is a Lua array of them (1-based).
+local PerCpu = M.class(Table)
+M.PerCpu = PerCpu
+
+local function percpu_buf(st)
+  if not st.pcpu then
+    local ncpu = C.bl_num_possible_cpus()
+    if ncpu <= 0 then fail(st, "counting CPUs", ncpu) end
+    local stride = math.ceil(st.val.size / 8) * 8
+    st.pcpu = { n = ncpu, stride = stride, buf = ffi.new("uint8_t[?]", ncpu * stride) }
+  end
+  return st.pcpu
+end
+
+local function percpu_values(st, p)
+  local out, val = {}, st.val
+  for cpu = 0, p.n - 1 do
+    ffi.copy(st.vbuf, p.buf + cpu * p.stride, val.size)
+    out[cpu + 1] = get(val, st.vbuf, 0)
+  end
+  return out
+end
+
+function PerCpu:_lookup_ptr(kp)
+  local st = rawget(self, S)
+  local p = percpu_buf(st)
+  local r = C.bl_map_lookup(st.fd, kp, p.buf)
+  if r == -ENOENT then return nil end
+  if r < 0 then fail(st, "lookup", r) end
+  return percpu_values(st, p)
+end
+
+function PerCpu:_get(k)
+  local st = state(self)
+  return self:_lookup_ptr(put(st, st.key, st.kbuf, k, "key"))
+end
+
+-- v: an array of per-CPU values, or one value for every CPU.
+function PerCpu:_set(k, v)
+  local st = state(self)
+  local kp = put(st, st.key, st.kbuf, k, "key")
+  local p = percpu_buf(st)
+  ffi.fill(p.buf, p.n * p.stride)
+  for cpu = 0, p.n - 1 do
+    local x = v
+    if type(v) == "table" and v[1] ~= nil then x = v[cpu + 1] or 0 end
+    put(st, st.val, st.vbuf, x, "value")
+    ffi.copy(p.buf + cpu * p.stride, st.vbuf, st.val.size)
+  end
+  local r = C.bl_map_update(st.fd, kp, p.buf, 0)
+  if r < 0 then fail(st, "update", r) end
+end
+
+function PerCpu:zero()
+  p_zero(self)
+  for k in self:keys() do self:_set(k, 0) end
+end
+
+local function reduce(name, f)
+  local p = method(name, { { "key", "any", required = true } })
+  return function(self, ...)
+    local k = p(self, ...)
+    local vs = self:_get(k)
+    if not vs then return nil end
+    return f(vs)
+  end
+end
+
+PerCpu.sum = reduce("sum", function(vs)
+  local s = 0
+  for _, v in ipairs(vs) do s = s + v end
+  return M.num(s)
+end)
+PerCpu.max = reduce("max", function(vs)
+  local m = vs[1]
+  for _, v in ipairs(vs) do if v > m then m = v end end
+  return m
+end)
+PerCpu.average = reduce("average", function(vs)
+  local s = 0
+  for _, v in ipairs(vs) do s = s + v end
+  return tonumber(s) / #vs
+end)
+
+-- Map type (libbpf's name) -> class; later kinds register here.
+M.kinds = {
+  hash = Table, lru_hash = Table, lpm_trie = Table, hash_of_maps = Table,
+  array = Array, prog_array = Array, cgroup_array = Array, array_of_maps = Array,
+  percpu_hash = PerCpu, lru_percpu_hash = PerCpu, percpu_array = PerCpu,
+}
+-- Per-CPU arrays are arrays too.
+PerCpu.len = function(self)
+  p_len(self)
+  local st = state(self)
+  if st.info.type == "percpu_array" then return st.info.max_entries end
+  local _, n = self:_snapshot()
+  return n
+end
+
+-- M.new(info, life[, keytype, leaftype]) -> table object
+--   info: bpflua.core's map info; life: { open = bool } shared with the
+--   BPF object, false after cleanup(); keytype/leaftype override the BTF
+--   types (C type strings or ctypes), as get_table's keytype/leaftype do.
+function M.new(info, life, keytype, leaftype)
+  local cls = M.kinds[info.type] or Table
+  local key = typeinfo(keytype or info.key_ctype, info.key_size)
+  local val = typeinfo(leaftype or info.value_ctype, info.value_size)
+  local st = {
+    name = info.name, fd = info.fd, info = info, life = life,
+    key = key, val = val,
+    kbuf = key and key.box(), vbuf = val and val.box(),
+  }
+  return setmetatable({ [S] = st }, classes[cls])
+end
+
+-- The state of a table object (for kinds defined in other modules).
+function M.state(t)
+  return state(t)
+end
+
+return M

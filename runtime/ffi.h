@@ -1,0 +1,35 @@
+/* ffi.h - the C functions Lua calls through LuaJIT's FFI (ffi.C.bl_*).
+ *
+ * Plain declarations only - no #include, no macros, no typedefs of our own -
+ * because this exact text is both a C header (maps.c includes it, so the
+ * compiler checks that definitions match) and the text lua/bpflua/table.lua
+ * hands to ffi.cdef (embedded as bl_embedded_ffi, entry "ffi.h"). One source
+ * of truth: the prototypes Lua calls cannot drift from the C library.
+ * Includers provide <stdint.h> and <stddef.h>; LuaJIT knows those types.
+ *
+ * Map functions are thin wrappers over libbpf's bpf_map_*: they return 0
+ * (or a count) on success and -errno on failure; bl_strerror() gives the text.
+ */
+
+/* Copies the value of `key` into `value`; -ENOENT when the key is absent. */
+int bl_map_lookup(int fd, const void *key, void *value);
+/* flags: 0 any, 1 only when absent, 2 only when present (BPF_ANY, ...). */
+int bl_map_update(int fd, const void *key, const void *value, uint64_t flags);
+int bl_map_delete(int fd, const void *key);
+/* key NULL gives the first key; -ENOENT after the last one. */
+int bl_map_next_key(int fd, const void *key, void *next_key);
+/* Queue/stack maps pass key NULL (pop); -ENOENT when empty. */
+int bl_map_lookup_and_delete(int fd, const void *key, void *value);
+/* Snapshot of up to `max` keys, stored back to back in `keys` (each
+ * key_size bytes); returns how many, or -errno. */
+int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size);
+
+/* strerror() for a positive or negative errno value. */
+const char *bl_strerror(int err);
+/* CLOCK_MONOTONIC in nanoseconds (what bpf_ktime_get_ns() returns). */
+uint64_t bl_monotonic_ns(void);
+/* Length of the NUL-terminated text in s, at most max (char[] fields that
+ * fill their array have no NUL). */
+size_t bl_strnlen(const char *s, size_t max);
+/* Possible CPUs: per-CPU maps hold one value for each. -errno on failure. */
+int bl_num_possible_cpus(void);

@@ -1,0 +1,246 @@
+/* lib_attach.c - bpflua.core: attaching an object's functions (methods of
+ * the object userdata) and the link userdata they return.
+ *
+ * A link is referenced from its object's environment table (so the object
+ * can detach everything it owns when closed) and refers back to its object
+ * through its own environment (so the object outlives it). Destroying a link
+ * detaches it; __gc does so too, which covers exit and error exit.
+ */
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "attach.h"
+#include "lib_core.h"
+
+struct llink {
+	struct bl_link *l;      /* NULL once detached */
+};
+
+static const char *const kind_names[] = {
+	[BL_PROBE_KPROBE] = "kprobe",
+	[BL_PROBE_KRETPROBE] = "kretprobe",
+	[BL_PROBE_TRACEPOINT] = "tracepoint",
+	[BL_PROBE_RAW_TRACEPOINT] = "raw_tracepoint",
+	[BL_PROBE_UPROBE] = "uprobe",
+	[BL_PROBE_URETPROBE] = "uretprobe",
+	[BL_PROBE_KFUNC] = "kfunc",
+	[BL_PROBE_KRETFUNC] = "kretfunc",
+};
+
+/* Wraps l as a userdata owned by the object at obj; pushes it. */
+static int push_link(lua_State *L, int obj, struct bl_link *l)
+{
+	struct llink *u = lua_newuserdata(L, sizeof(*u));
+
+	u->l = l;
+	luaL_getmetatable(L, BL_LINK_MT);
+	lua_setmetatable(L, -2);
+	lua_createtable(L, 1, 0);
+	lua_pushvalue(L, obj);
+	lua_rawseti(L, -2, 1);
+	lua_setfenv(L, -2);
+	lua_getfenv(L, obj);
+	lua_pushvalue(L, -2);
+	lua_pushboolean(L, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 1);
+	return 1;
+}
+
+/* Callers store the attach call's result in r before calling this: the
+ * call sets l, and C leaves the order of argument evaluation unspecified. */
+static int attach_result(lua_State *L, int r, struct bl_link *l, struct bl_err *e)
+{
+	if (r < 0)
+		return bl_lib_fail(L, e);
+	return push_link(L, 1, l);
+}
+
+/* o:attach_kprobe(fn, func, offset, retprobe, maxactive) -> link | nil, msg, log, errno */
+static int l_attach_kprobe(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *func = luaL_checkstring(L, 3);
+	unsigned long off = (unsigned long)luaL_optnumber(L, 4, 0);
+	int ret = lua_toboolean(L, 5);
+	int maxactive = (int)luaL_optinteger(L, 6, 0);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_kprobe(o, fn, func, off, ret, maxactive, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_tracepoint(fn, "cat:ev") */
+static int l_attach_tracepoint(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *tp = luaL_checkstring(L, 3);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_tracepoint(o, fn, tp, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_raw_tracepoint(fn, tp) */
+static int l_attach_raw_tracepoint(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *tp = luaL_checkstring(L, 3);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_raw_tracepoint(o, fn, tp, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_uprobe(fn, path, sym|nil, offset, pid, retprobe) */
+static int l_attach_uprobe(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *path = luaL_checkstring(L, 3);
+	const char *sym = luaL_optstring(L, 4, NULL);
+	unsigned long off = (unsigned long)luaL_optnumber(L, 5, 0);
+	int pid = (int)luaL_optinteger(L, 6, -1);
+	int ret = lua_toboolean(L, 7);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_uprobe(o, fn, path, sym, off, pid, ret, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_kfunc(fn, func, ret) */
+static int l_attach_kfunc(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *func = luaL_checkstring(L, 3);
+	int ret = lua_toboolean(L, 4);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_kfunc(o, fn, func, ret, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+void bl_lib_detach_all(lua_State *L, int idx)
+{
+	idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
+	lua_getfenv(L, idx);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		struct llink *u = luaL_checkudata(L, -2, BL_LINK_MT);
+
+		if (u->l)
+			bl_link_destroy(u->l);
+		u->l = NULL;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_setfenv(L, idx);
+}
+
+/* l:detach(): detaches now; later calls do nothing. */
+static int l_link_detach(lua_State *L)
+{
+	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
+
+	if (!u->l)
+		return 0;
+	bl_link_destroy(u->l);
+	u->l = NULL;
+	lua_getfenv(L, 1);              /* forget it in the object's set */
+	lua_rawgeti(L, -1, 1);
+	if (lua_isuserdata(L, -1)) {
+		lua_getfenv(L, -1);
+		lua_pushvalue(L, 1);
+		lua_pushnil(L);
+		lua_rawset(L, -3);
+	}
+	return 0;
+}
+
+static int l_link_gc(lua_State *L)
+{
+	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
+
+	if (u->l)
+		bl_link_destroy(u->l);
+	u->l = NULL;
+	return 0;
+}
+
+static void set_field(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* l:info() -> { kind=, fn=, target=, via= }; nil once detached */
+static int l_link_info(lua_State *L)
+{
+	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
+	const struct bl_link_info *i;
+
+	if (!u->l)
+		return 0;
+	i = bl_link_info(u->l);
+	lua_createtable(L, 0, 4);
+	set_field(L, "kind", (unsigned)i->kind < sizeof(kind_names) / sizeof(*kind_names)
+		  ? kind_names[i->kind] : "unknown");
+	set_field(L, "fn", i->fn);
+	set_field(L, "target", i->target);
+	set_field(L, "via", i->via);
+	return 1;
+}
+
+static int l_link_tostring(lua_State *L)
+{
+	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
+	const struct bl_link_info *i;
+
+	if (!u->l) {
+		lua_pushliteral(L, "bpflua.link (detached)");
+		return 1;
+	}
+	i = bl_link_info(u->l);
+	lua_pushfstring(L, "bpflua.link (%s %s -> %s%s%s)", kind_names[i->kind], i->target,
+			i->fn, i->via[0] ? " via " : "", i->via);
+	return 1;
+}
+
+static const luaL_Reg link_methods[] = {
+	{ "detach", l_link_detach },
+	{ "info", l_link_info },
+	{ NULL, NULL }
+};
+
+static const luaL_Reg object_attach_methods[] = {
+	{ "attach_kprobe", l_attach_kprobe },
+	{ "attach_tracepoint", l_attach_tracepoint },
+	{ "attach_raw_tracepoint", l_attach_raw_tracepoint },
+	{ "attach_uprobe", l_attach_uprobe },
+	{ "attach_kfunc", l_attach_kfunc },
+	{ NULL, NULL }
+};
+
+void bl_lib_open_attach(lua_State *L)
+{
+	bl_lib_newclass(L, BL_LINK_MT, link_methods, l_link_gc);
+	luaL_getmetatable(L, BL_LINK_MT);
+	lua_pushcfunction(L, l_link_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+	/* The attach functions are methods of the object (lib_object.c). */
+	luaL_getmetatable(L, BL_OBJECT_MT);
+	lua_getfield(L, -1, "__index");
+	luaL_register(L, NULL, object_attach_methods);
+	lua_pop(L, 2);
+}

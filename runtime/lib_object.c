@@ -1,0 +1,277 @@
+/* lib_object.c - bpflua.core: compiling program text, and the object
+ * userdata (a loaded BPF object: its maps and its functions).
+ *
+ * An object's environment table holds its links (lib_attach.c) as keys, so
+ * closing the object - explicitly, or by __gc at exit - detaches them first:
+ * links must go before the programs they point at.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "btf/ctype.h"
+#include "build.h"
+#include "lib_core.h"
+#include "loader.h"
+
+struct lobject {
+	struct bl_object *o;    /* NULL once closed */
+};
+
+struct bl_object *bl_lib_checkobject(lua_State *L, int idx)
+{
+	struct lobject *u = luaL_checkudata(L, idx, BL_OBJECT_MT);
+
+	if (!u->o)
+		luaL_argerror(L, idx, "BPF object is closed (after cleanup())");
+	return u->o;
+}
+
+/* cflags: a Lua array of strings -> a malloc'd array of pointers into it
+ * (the strings stay alive on the stack). */
+static const char **check_cflags(lua_State *L, int idx, int *n)
+{
+	const char **v;
+	int i;
+
+	*n = 0;
+	if (lua_isnoneornil(L, idx))
+		return NULL;
+	luaL_checktype(L, idx, LUA_TTABLE);
+	*n = (int)lua_objlen(L, idx);
+	v = calloc(*n + 1, sizeof(*v));
+	if (!v)
+		luaL_error(L, "out of memory");
+	for (i = 0; i < *n; i++) {
+		lua_rawgeti(L, idx, i + 1);
+		/* strings only: a number converted here would die with the pop */
+		v[i] = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		lua_pop(L, 1);          /* the table keeps the string alive */
+		if (!v[i]) {
+			free(v);
+			luaL_argerror(L, idx, "cflags must be strings");
+		}
+	}
+	return v;
+}
+
+static void push_opt_string(lua_State *L, const char *s)
+{
+	if (s)
+		lua_pushstring(L, s);
+	else
+		lua_pushnil(L);
+}
+
+/* build(text, filename, cflags, include_dir, debug)
+ *   -> elf, rewritten|nil, warnings|nil  |  nil, msg, log, errno */
+static int l_build(lua_State *L)
+{
+	struct bl_compile_opts opts = { 0 };
+	struct bl_build_result res = { 0 };
+	struct bl_err e = { 0 };
+	const char **cflags;
+	int r;
+
+	opts.text = luaL_checkstring(L, 1);
+	opts.filename = luaL_optstring(L, 2, "<text>");
+	opts.include_dir = luaL_optstring(L, 4, NULL);
+	opts.debug = (int)luaL_optinteger(L, 5, 0);
+	cflags = check_cflags(L, 3, &opts.n_cflags);
+	opts.cflags = cflags;
+	r = bl_build(&opts, &res, &e);
+	free(cflags);
+	if (r < 0)
+		return bl_lib_fail(L, &e);
+	lua_pushlstring(L, res.elf, res.elf_size);
+	push_opt_string(L, res.rewritten);
+	push_opt_string(L, res.warnings);
+	bl_build_result_free(&res);
+	return 3;
+}
+
+/* open(elf, name) -> object | nil, msg, log, errno */
+static int l_open(lua_State *L)
+{
+	size_t size;
+	const char *elf = luaL_checklstring(L, 1, &size);
+	const char *name = luaL_optstring(L, 2, "<text>");
+	struct lobject *u = lua_newuserdata(L, sizeof(*u));
+	struct bl_err e = { 0 };
+
+	u->o = NULL;
+	luaL_getmetatable(L, BL_OBJECT_MT);
+	lua_setmetatable(L, -2);
+	lua_newtable(L);                /* the object's links */
+	lua_setfenv(L, -2);
+	if (bl_object_open(elf, size, name, &u->o, &e) < 0)
+		return bl_lib_fail(L, &e);
+	return 1;
+}
+
+/* Detaches every link still in the object's environment, then closes it. */
+static int l_object_close(lua_State *L)
+{
+	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
+
+	if (!u->o)
+		return 0;
+	bl_lib_detach_all(L, 1);
+	bl_object_close(u->o);
+	u->o = NULL;
+	return 0;
+}
+
+static int l_object_name(lua_State *L)
+{
+	lua_pushstring(L, bl_object_name(bl_lib_checkobject(L, 1)));
+	return 1;
+}
+
+/* Sets t[field] to the ctype string of a BTF id, or t[field.."_error"] to
+ * why there is none (Lua falls back to raw bytes of the right size). */
+static void set_ctype(lua_State *L, const struct btf *btf, unsigned int id,
+		      const char *field)
+{
+	struct bl_err e = { 0 };
+	char *s;
+
+	if (!btf || !id)
+		return;
+	s = bl_btf_ctype(btf, id, &e);
+	if (s) {
+		lua_pushstring(L, s);
+		lua_setfield(L, -2, field);
+		free(s);
+		return;
+	}
+	lua_pushstring(L, e.msg);
+	lua_pushfstring(L, "%s_error", field);
+	lua_insert(L, -2);
+	lua_settable(L, -3);
+	bl_err_clear(&e);
+}
+
+static void set_int(lua_State *L, const char *field, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, field);
+}
+
+static void push_map_info(lua_State *L, const struct bl_object *o,
+			  const struct bl_map_info *m)
+{
+	const char *type = libbpf_bpf_map_type_str(m->type);
+
+	lua_createtable(L, 0, 12);
+	lua_pushstring(L, m->name);
+	lua_setfield(L, -2, "name");
+	lua_pushstring(L, type ? type : "unknown");
+	lua_setfield(L, -2, "type");
+	set_int(L, "type_id", m->type);
+	set_int(L, "fd", m->fd);
+	set_int(L, "key_size", m->key_size);
+	set_int(L, "value_size", m->value_size);
+	set_int(L, "max_entries", m->max_entries);
+	set_int(L, "flags", m->flags);
+	set_ctype(L, bl_object_btf(o), m->btf_key_type_id, "key_ctype");
+	set_ctype(L, bl_object_btf(o), m->btf_value_type_id, "value_ctype");
+}
+
+/* maps() -> { info, ... }: name, type ("hash", ...), fd, sizes, ctypes */
+static int l_object_maps(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	int i, n = bl_object_map_count(o);
+
+	lua_createtable(L, n, 0);
+	for (i = 0; i < n; i++) {
+		push_map_info(L, o, bl_object_map(o, i));
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
+/* map(name) -> info | nil */
+static int l_object_map(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const struct bl_map_info *m = bl_object_map_by_name(o, luaL_checkstring(L, 2));
+
+	if (!m)
+		return 0;
+	push_map_info(L, o, m);
+	return 1;
+}
+
+/* programs() -> { "fn", ... } in the object's order */
+static int l_object_programs(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	int i, n = bl_object_prog_count(o);
+
+	lua_createtable(L, n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, bl_object_prog_name(o, i));
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
+static int l_object_has_program(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+
+	lua_pushboolean(L, bl_object_has_prog(o, luaL_checkstring(L, 2)));
+	return 1;
+}
+
+static int l_object_is_open(lua_State *L)
+{
+	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
+
+	lua_pushboolean(L, u->o != NULL);
+	return 1;
+}
+
+static int l_object_tostring(lua_State *L)
+{
+	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
+
+	if (u->o)
+		lua_pushfstring(L, "bpflua.object (%s)", bl_object_name(u->o));
+	else
+		lua_pushliteral(L, "bpflua.object (closed)");
+	return 1;
+}
+
+static const luaL_Reg object_methods[] = {
+	{ "close", l_object_close },
+	{ "name", l_object_name },
+	{ "maps", l_object_maps },
+	{ "map", l_object_map },
+	{ "programs", l_object_programs },
+	{ "has_program", l_object_has_program },
+	{ "is_open", l_object_is_open },
+	{ NULL, NULL }
+};
+
+static const luaL_Reg object_funcs[] = {
+	{ "build", l_build },
+	{ "open", l_open },
+	{ NULL, NULL }
+};
+
+void bl_lib_open_object(lua_State *L)
+{
+	bl_lib_newclass(L, BL_OBJECT_MT, object_methods, l_object_close);
+	luaL_getmetatable(L, BL_OBJECT_MT);
+	lua_pushcfunction(L, l_object_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pop(L, 1);
+	luaL_register(L, NULL, object_funcs);
+}
