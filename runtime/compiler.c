@@ -43,8 +43,10 @@ static int candidates(char paths[][PATH_MAX])
 	int k = 0;
 	const char *env = getenv("BPFLUA_COMPILER");
 
-	if (env && *env)
+	if (env && *env) {      /* an explicit choice: nothing else is tried */
 		snprintf(paths[k++], PATH_MAX, "%s", env);
+		return k;
+	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';

@@ -1,7 +1,8 @@
 /* compiler.h - finds and dlopen()s the compiler module on first use.
  *
- * Search order: $BPFLUA_COMPILER (a path to the .so); the directory of
- * /proc/self/exe; <exe dir>/../lib/bpflua/. Loaded at most once per process.
+ * $BPFLUA_COMPILER (a path to the .so) when set, and then only that; else
+ * the directory of /proc/self/exe, then <exe dir>/../lib/bpflua/. Loaded at
+ * most once per process.
  */
 #ifndef BL_COMPILER_H
 #define BL_COMPILER_H
