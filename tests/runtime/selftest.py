@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Tests of the runtime test engine itself, with shell stand-ins for bpflua:
+runs engine.py on tests/runtime/selftest/*.test and checks every verdict.
+
+    python3 tests/runtime/selftest.py
+
+In verdicts.test each NAME starts with the verdict the engine must print
+(pass, fail, deferred, skip) and a fail's [bracketed text] must appear in
+the reason it gives; the bad_*.test files must be refused with the message
+given in their first comment line.
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENGINE = os.path.join(HERE, "engine.py")
+FIXTURES = os.path.join(HERE, "selftest")
+VERDICTS = {"pass": "PASS", "fail": "FAIL", "deferred": "DEFERRED", "skip": "SKIP"}
+
+
+def engine(*args):
+    r = subprocess.run([sys.executable, ENGINE, "--bpflua", "/bin/false"] + list(args),
+                       capture_output=True, text=True, timeout=300)
+    return r.returncode, r.stdout
+
+
+def check_verdicts():
+    path = os.path.join(FIXTURES, "verdicts.test")
+    names = re.findall(r"^NAME (.+)$", open(path).read(), re.M)
+    rc, out = engine(path)
+    problems = []
+    for name in names:
+        want = VERDICTS[name.split()[0]]
+        line = next((l for l in out.splitlines() if re.match(r"[A-Z]+ " + re.escape(name), l)), None)
+        if line is None or not line.startswith(want + " "):
+            problems.append("%r: want %s, got %r" % (name, want, line))
+            continue
+        reason = re.search(r"\[(.+)\]$", name)
+        if want == "FAIL" and reason and reason.group(1) not in line[len(want) + len(name) + 1:]:
+            problems.append("%r: reason lacks %r: %r" % (name, reason.group(1), line))
+    n = {v: sum(1 for x in names if VERDICTS[x.split()[0]] == v) for v in VERDICTS.values()}
+    summary = "%d passed, %d failed" % (n["PASS"], n["FAIL"])
+    if out.splitlines()[-1:] != [summary]:
+        problems.append("last line is not %r" % summary)
+    if "%d deferred" % n["DEFERRED"] not in out:
+        problems.append("deferred count missing")
+    if rc != 1:
+        problems.append("exit %d with failures, want 1" % rc)
+    rc, out = engine("--filter", "^pass ", path)
+    if rc != 0 or not out.endswith("%d passed, 0 failed\n" % n["PASS"]):
+        problems.append("--filter '^pass ' run: exit %d, output ends %r" % (rc, out[-80:]))
+    return problems
+
+
+def check_refusals():
+    problems = []
+    for path in sorted(glob.glob(os.path.join(FIXTURES, "bad_*.test"))):
+        want = open(path).readline().lstrip("# ").strip()
+        rc, out = engine(path)
+        if rc != 1 or want not in out or not out.endswith("0 passed, 1 failed\n"):
+            problems.append("%s: want refusal %r, got exit %d: %r" % (path, want, rc, out))
+    return problems
+
+
+def main():
+    problems = check_verdicts() + check_refusals()
+    for p in problems:
+        print("selftest: " + p)
+    print("engine selftest: %s" % ("FAILED" if problems else "ok"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
