@@ -134,6 +134,40 @@ static int cache_command(const struct options *o)
 	return err ? 1 : 0;
 }
 
+/* A traceback line that only shows bpflua's own plumbing: frames of the
+ * embedded library (chunks named lua/bpflua/...), the error() call itself,
+ * and the C entry point. Users need the frames of their script. */
+static int is_noise(const char *line, size_t len)
+{
+	static const char *const noise[] = {
+		"\tlua/bpflua/", "\t[C]: in function 'error'", "\t[C]: at 0x",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
+		if (len >= strlen(noise[i]) && strncmp(line, noise[i], strlen(noise[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static void push_user_traceback(lua_State *L, const char *msg)
+{
+	const char *tb, *line, *end;
+	luaL_Buffer b;
+
+	luaL_traceback(L, L, msg, 1);
+	tb = lua_tostring(L, -1);
+	luaL_buffinit(L, &b);
+	for (line = tb; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		if (!is_noise(line, (size_t)(end - line)))
+			luaL_addlstring(&b, line, (size_t)(end - line));
+	}
+	luaL_pushresult(&b);
+	lua_remove(L, -2);
+}
+
 /* Error handler: adds a traceback, except for Ctrl-C, which is reported
  * by its exit status alone. */
 static int msghandler(lua_State *L)
@@ -147,7 +181,7 @@ static int msghandler(lua_State *L)
 			return 1;
 		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
 	}
-	luaL_traceback(L, L, msg, 1);
+	push_user_traceback(L, msg);
 	return 1;
 }
 
