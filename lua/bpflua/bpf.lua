@@ -553,6 +553,22 @@ mt.__index = function(self, k)
   return open_table(self, "BPF", k)
 end
 
+-- For the REPL's Tab completion (bpflua.completion): the methods, and the
+-- names of the object's tables (completed inside b["...").
+mt.__complete = function(self)
+  local methods, tables = {}, {}
+  for k, v in pairs(BPF) do
+    if type(k) == "string" and type(v) == "function" then methods[#methods + 1] = k end
+  end
+  local p = rawget(self, P)
+  if p.life.open then
+    for _, m in ipairs(p.obj:maps()) do
+      if not m.name:find("%.") then tables[#tables + 1] = m.name end
+    end
+  end
+  return methods, tables
+end
+
 mt.__tostring = function(self)
   local p = rawget(self, P)
   return p.life.open and "BPF object (" .. p.obj:name() .. ")" or "BPF object (cleaned up)"

@@ -28,8 +28,24 @@ local function read_lines(name, pick)
   return out
 end
 
+-- Lockdown may hide available_filter_functions: kallsyms' text symbols then.
+local function kallsyms_text()
+  if cache.kallsyms then return cache.kallsyms end
+  local out, f = {}, io.open("/proc/kallsyms")
+  if f then
+    for line in f:lines() do
+      local kind, name = line:match("^%x+ ([tT]) ([^%s%[]+)")
+      if kind then out[#out + 1] = name end
+    end
+    f:close()
+  end
+  cache.kallsyms = out
+  return out
+end
+
 local function kernel_names()
   local funcs = read_lines("available_filter_functions", function(l) return l:match("^(%S+)") end)
+  if #funcs == 0 then funcs = kallsyms_text() end
   local events = read_lines("available_events", function(l) return l end)
   return funcs, events
 end
@@ -49,11 +65,26 @@ local function in_string(line)
   return quotes % 2 == 1 or squotes % 2 == 1
 end
 
+-- A metatable's __complete(v) lists names its __index function serves:
+-- methods first, then the names completed inside v["..."].
+local function listed(v)
+  local mt = getmetatable(v)
+  local f = type(mt) == "table" and rawget(mt, "__complete")
+  if type(f) ~= "function" then return nil end
+  local ok, methods, keys = pcall(f, v)
+  if ok then return methods or {}, keys or {} end
+end
+
 -- Keys of a value usable after "." or ":" (its fields, then its __index's).
 local function keys_of(v, seen, out, methods_only)
   seen = seen or {}
   if seen[v] then return out end
   seen[v] = true
+  local methods = listed(v)
+  if methods then
+    for _, k in ipairs(methods) do out[#out + 1] = k end
+    return out
+  end
   if type(v) == "table" then
     for k, f in pairs(v) do
       if type(k) == "string" and (not methods_only or type(f) == "function") then
@@ -93,10 +124,21 @@ local function lua_candidates(text, out)
   end
 end
 
+-- Inside v["...": the names v's __complete offers (a BPF object's tables).
+local function indexed_candidates(before, text, out)
+  local base = before:match("([%w_%.]+)%[[\"']$")
+  local _, keys = listed(base and resolve(base))
+  if not keys then return false end
+  table.sort(keys)
+  add_prefixed(out, keys, text, 400)
+  return true
+end
+
 -- text: the word being completed; line: the whole input line.
 function M.candidates(text, line)
   local out = {}
   local before = line:sub(1, #line - #text)
+  if indexed_candidates(before, text, out) then return out end
   if in_string(before) then
     local funcs, events = kernel_names()
     add_prefixed(out, events, text, 200)

@@ -54,8 +54,8 @@ local function read_chunk()
     local f, err = compile(src)
     if f or not is_incomplete(err) then return src, f, err end
     local more = rl.readline(">> ")
-    if not more then return src, nil, err end
     if more == false then return false end
+    if more == nil then return src, nil, err end
     src = src .. "\n" .. more
   end
 end
