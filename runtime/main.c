@@ -220,14 +220,15 @@ static int push_script_args(lua_State *L, int argc, char **argv, int script)
 	return argc - script - 1;
 }
 
+/* script is an argv index; 0 means standard input with no arguments. */
 static int run_script(lua_State *L, int argc, char **argv, int script)
 {
-	const char *name = strcmp(argv[script], "-") == 0 ? NULL : argv[script];
+	const char *name = script && strcmp(argv[script], "-") ? argv[script] : NULL;
 	int status = luaL_loadfile(L, name);  /* skips a #! first line */
 
 	if (status)
 		return status;
-	return docall(L, push_script_args(L, argc, argv, script), 0);
+	return docall(L, script ? push_script_args(L, argc, argv, script) : 0, 0);
 }
 
 static int run_repl(lua_State *L)
@@ -283,8 +284,8 @@ static int pmain(lua_State *L)
 	}
 	if (!status && o->script)
 		status = run_script(L, c->argc, c->argv, o->script);
-	else if (!status && !o->n_chunks && !isatty(STDIN_FILENO))
-		status = run_script(L, c->argc, c->argv, 0);
+	else if (!status && !o->n_chunks && !o->interactive && !isatty(STDIN_FILENO))
+		status = run_script(L, c->argc, c->argv, 0);  /* like lua: run a piped stdin */
 	if (!status && (o->interactive || (!o->script && !o->n_chunks && isatty(STDIN_FILENO))))
 		status = run_repl(L);
 	c->status = status;

@@ -40,9 +40,13 @@ local function report(ok, ...)
   print(table.concat(out, "\t"))
 end
 
+-- The traceback of the user's chunk only: frames from the REPL's own xpcall
+-- outwards are plumbing. A chunk with no frames of its own shows none.
 local function traceback(err)
   if err == INTERRUPT then return err end
-  return debug.traceback(tostring(err), 2)
+  local tb = debug.traceback(tostring(err), 2)
+  tb = tb:gsub("\n\t%[C%]: in function 'xpcall'.*$", ""):gsub("\n\t%[builtin#%d+%]: at 0x%x+", "")
+  return (tb:gsub("\nstack traceback:$", ""))
 end
 
 -- Reads one complete chunk; nil at EOF, false when Ctrl-C dropped it.
