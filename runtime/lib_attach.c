@@ -233,11 +233,7 @@ static const luaL_Reg object_attach_methods[] = {
 
 void bl_lib_open_attach(lua_State *L)
 {
-	bl_lib_newclass(L, BL_LINK_MT, link_methods, l_link_gc);
-	luaL_getmetatable(L, BL_LINK_MT);
-	lua_pushcfunction(L, l_link_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pop(L, 1);
+	bl_lib_newclass(L, BL_LINK_MT, link_methods, l_link_gc, l_link_tostring);
 	/* The attach functions are methods of the object (lib_object.c). */
 	luaL_getmetatable(L, BL_OBJECT_MT);
 	lua_getfield(L, -1, "__index");

@@ -24,7 +24,7 @@ int bl_lib_fail(lua_State *L, struct bl_err *e)
 }
 
 void bl_lib_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
-		     lua_CFunction gc)
+		     lua_CFunction gc, lua_CFunction tostring)
 {
 	luaL_newmetatable(L, name);
 	lua_newtable(L);
@@ -32,6 +32,10 @@ void bl_lib_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, gc);
 	lua_setfield(L, -2, "__gc");
+	if (tostring) {
+		lua_pushcfunction(L, tostring);
+		lua_setfield(L, -2, "__tostring");
+	}
 	lua_pushstring(L, name);
 	lua_setfield(L, -2, "__name");
 	lua_pop(L, 1);

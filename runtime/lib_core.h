@@ -25,7 +25,7 @@ int bl_lib_fail(lua_State *L, struct bl_err *e);
 /* Creates metatable `name` whose __index is a table of `methods`, with
  * __gc; leaves nothing on the stack. */
 void bl_lib_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
-		     lua_CFunction gc);
+		     lua_CFunction gc, lua_CFunction tostring);
 
 /* The open object at idx; raises when it is not one or is closed. */
 struct bl_object *bl_lib_checkobject(lua_State *L, int idx);

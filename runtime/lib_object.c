@@ -268,10 +268,6 @@ static const luaL_Reg object_funcs[] = {
 
 void bl_lib_open_object(lua_State *L)
 {
-	bl_lib_newclass(L, BL_OBJECT_MT, object_methods, l_object_close);
-	luaL_getmetatable(L, BL_OBJECT_MT);
-	lua_pushcfunction(L, l_object_tostring);
-	lua_setfield(L, -2, "__tostring");
-	lua_pop(L, 1);
+	bl_lib_newclass(L, BL_OBJECT_MT, object_methods, l_object_close, l_object_tostring);
 	luaL_register(L, NULL, object_funcs);
 }

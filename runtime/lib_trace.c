@@ -158,6 +158,6 @@ static const luaL_Reg trace_funcs[] = {
 
 void bl_lib_open_trace(lua_State *L)
 {
-	bl_lib_newclass(L, BL_TRACE_MT, trace_methods, l_trace_close);
+	bl_lib_newclass(L, BL_TRACE_MT, trace_methods, l_trace_close, NULL);
 	luaL_register(L, NULL, trace_funcs);
 }

@@ -210,14 +210,8 @@ end
 function Table:_get(k)
   local st = state(self)
   local kp = put(st, st.key, st.kbuf, k, "key")
-  local val = st.val
-  if not val then put(st, nil, nil, nil, "value") end
-  local buf = val.kind == "aggregate" and val.ct() or st.vbuf
-  local r = C.bl_map_lookup(st.fd, kp, buf)
-  if r == -ENOENT then return nil end
-  if r < 0 then fail(st, "lookup", r) end
-  if buf ~= st.vbuf then return buf end
-  return get(val, buf, 0)
+  if not st.val then put(st, nil, nil, nil, "value") end
+  return self:_lookup_ptr(kp)
 end
 
 function Table:_set(k, v)
