@@ -5,7 +5,9 @@
  * The same text is read in two modes: the rewriter's libclang parse (map
  * structs carry typed method members so `m.lookup(&k)` type-checks) and
  * code generation (__BL_CODEGEN defined: plain libbpf map definitions, and
- * the rewritten `__bl_lookup(m, &k)` calls expand to helper calls).
+ * the rewritten `__bl_lookup(m, &k)` calls expand to helper calls). Both
+ * read one precompiled copy, so nothing here may test __BL_CODEGEN with
+ * #ifdef: the mode is chosen where a macro is expanded (maps.h).
  */
 #ifndef BPFLUA_BCC_H
 #define BPFLUA_BCC_H
@@ -20,5 +22,6 @@
 #include <bpflua/maps.h>
 #include <bpflua/regs.h>
 #include <bpflua/helpers.h>
+#include <bpflua/probes.h>
 
 #endif

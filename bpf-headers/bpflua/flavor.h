@@ -20,5 +20,7 @@
 
 #define BL_FLAVOR_VAR "__bl_flavor"
 #define BL_NARGS_VAR  "__bl_nargs"
+/* Not a flavor, set the same way: bpf_num_cpus() (helpers.h) returns it. */
+#define BL_NUM_CPUS_VAR "__bl_num_cpus"
 
 #endif

@@ -28,6 +28,25 @@ static __always_inline unsigned int bpf_log2l(unsigned long v)
 	return hi ? bpf_log2(hi) + 33 : bpf_log2(v) + 1;
 }
 
+/* BCC's bpf_num_cpus(): the number of possible CPUs, which the loader
+ * writes into this read-only global before load (libbpf_num_possible_cpus);
+ * 0 if it did not. Frozen .rodata, so the verifier knows it as a constant. */
+const volatile unsigned int __bl_num_cpus = 0;
+
+static __always_inline unsigned int bpf_num_cpus(void)
+{
+	return __bl_num_cpus;
+}
+
+/* A read of kernel memory the rewriter found in the program (rw_deref.c):
+ * lvalue's address is computed, never loaded from. vmlinux.h's records
+ * carry preserve_access_index, so the address is CO-RE relocated without
+ * bpf_core_read()'s builtin (which can't nest, and reads do). */
+#define __bl_kread(lvalue) ({							\
+	__typeof__(lvalue) __bl_kv;						\
+	bpf_probe_read_kernel((void *)&__bl_kv, sizeof(__bl_kv), &(lvalue));	\
+	__bl_kv; })
+
 #define lock_xadd(ptr, val) ((void)__sync_fetch_and_add(ptr, val))
 
 #define BPF_LICENSE(name) char _license[] SEC("license") = #name;

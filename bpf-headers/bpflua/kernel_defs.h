@@ -9,6 +9,27 @@
 #ifndef BPFLUA_KERNEL_DEFS_H
 #define BPFLUA_KERNEL_DEFS_H
 
+/* Sparse's address-space annotations, as kernel code (and BCC programs:
+ * `const char __user *filename`) write them; empty for the compiler. */
+#ifndef __user
+#define __user
+#endif
+#ifndef __kernel
+#define __kernel
+#endif
+#ifndef __iomem
+#define __iomem
+#endif
+#ifndef __percpu
+#define __percpu
+#endif
+#ifndef __rcu
+#define __rcu
+#endif
+#ifndef __force
+#define __force
+#endif
+
 /* sched */
 #define TASK_COMM_LEN		16
 #define PF_KTHREAD		0x00200000

@@ -13,15 +13,17 @@
 
 #define __BL_PAGE_SIZE 4096
 
-#ifdef __BL_CODEGEN
-#define __BL_METHODS_KV(K, V)
-#define __BL_METHODS_PERF
-#define __BL_METHODS_RINGBUF
-#define __BL_METHODS_STACK_TRACE
-#define __BL_METHODS_QUEUE(V)
-#define __BL_METHODS_PROG
-#else
-#define __BL_METHODS_KV(K, V)							\
+/* The stage is decided where a map is declared, not where this header is
+ * read: the prelude is precompiled once for both stages (env.c), and code
+ * generation defines __BL_CODEGEN (as 1) on its own command line. Pasted,
+ * an undefined __BL_CODEGEN selects the parse's variant. */
+#define __BL_CAT(a, b) __BL_CAT_(a, b)
+#define __BL_CAT_(a, b) a##b
+#define __BL_PARSE_ONLY(...) __BL_CAT(__BL_PARSE_ONLY_, __BL_CODEGEN)(__VA_ARGS__)
+#define __BL_PARSE_ONLY___BL_CODEGEN(...) __VA_ARGS__
+#define __BL_PARSE_ONLY_1(...)
+
+#define __BL_METHODS_KV(K, V) __BL_PARSE_ONLY(					\
 	typeof(V) *(*lookup)(typeof(K) *);					\
 	long (*update)(typeof(K) *, typeof(V) *);				\
 	long (*insert)(typeof(K) *, typeof(V) *);				\
@@ -29,29 +31,28 @@
 	typeof(V) *(*lookup_or_try_init)(typeof(K) *, typeof(V) *);		\
 	void (*increment)(typeof(K), ...);					\
 	void (*atomic_increment)(typeof(K), ...);				\
-	int __bl_map;
-#define __BL_METHODS_PERF							\
+	int __bl_map;)
+#define __BL_METHODS_PERF __BL_PARSE_ONLY(					\
 	long (*perf_submit)(void *, void *, __u64);				\
 	long (*perf_submit_skb)(void *, __u64, void *, __u64);			\
-	int __bl_map;
-#define __BL_METHODS_RINGBUF							\
+	int __bl_map;)
+#define __BL_METHODS_RINGBUF __BL_PARSE_ONLY(					\
 	long (*ringbuf_output)(void *, __u64, __u64);				\
 	void *(*ringbuf_reserve)(__u64);					\
 	void (*ringbuf_submit)(void *, __u64);					\
 	void (*ringbuf_discard)(void *, __u64);					\
-	int __bl_map;
-#define __BL_METHODS_STACK_TRACE						\
+	int __bl_map;)
+#define __BL_METHODS_STACK_TRACE __BL_PARSE_ONLY(				\
 	long (*get_stackid)(void *, __u64);					\
-	int __bl_map;
-#define __BL_METHODS_QUEUE(V)							\
+	int __bl_map;)
+#define __BL_METHODS_QUEUE(V) __BL_PARSE_ONLY(					\
 	long (*push)(typeof(V) *, __u64);					\
 	long (*pop)(typeof(V) *);						\
 	long (*peek)(typeof(V) *);						\
-	int __bl_map;
-#define __BL_METHODS_PROG							\
+	int __bl_map;)
+#define __BL_METHODS_PROG __BL_PARSE_ONLY(					\
 	void (*call)(void *, int);						\
-	int __bl_map;
-#endif
+	int __bl_map;)
 
 /* Key/value maps: hash, array and their variants. */
 #define __BL_KV_MAP(_type, _key, _leaf, _name, _size, _flags)			\

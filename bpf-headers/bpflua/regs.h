@@ -82,6 +82,34 @@ static __always_inline unsigned long __bl_fexit_ret(void *ctx)
 	 __bl_flavor == BL_FLAVOR_FEXIT ? __bl_fexit_ret(ctx) :			\
 		__BL_CTX_LOAD(__BL_REGS(ctx)->__PT_RC_REG))
 
+/* Argument n of the syscall that a syscall__X (or kprobe____x64_sys_X)
+ * function traces, for its extra parameters (the rewriter's rw_args.c).
+ * The function is attached to the syscall wrapper (__x64_sys_X), whose one
+ * argument is the pt_regs the syscall was entered with: on a kprobe or
+ * fentry the argument is read from there; on the sys_enter_X tracepoint it
+ * is in the record, as for PT_REGS_PARMn. */
+static __always_inline unsigned long __bl_syscall_regs_arg(struct pt_regs *regs, int n)
+{
+	switch (n) {
+	case 1: return PT_REGS_PARM1_CORE_SYSCALL(regs);
+	case 2: return PT_REGS_PARM2_CORE_SYSCALL(regs);
+	case 3: return PT_REGS_PARM3_CORE_SYSCALL(regs);
+	case 4: return PT_REGS_PARM4_CORE_SYSCALL(regs);
+	case 5: return PT_REGS_PARM5_CORE_SYSCALL(regs);
+	default: return BPF_CORE_READ(__PT_REGS_CAST(regs), __BL_PARM6_REG);
+	}
+}
+
+#define __BL_SYSCALL_ARG(ctx, n, reg)						\
+	(__bl_flavor == BL_FLAVOR_SC_ENTER_TP ? __BL_PARM(ctx, n, reg) :	\
+	 __bl_syscall_regs_arg((struct pt_regs *)PT_REGS_PARM1(ctx), n))
+#define __bl_syscall_arg1(ctx) __BL_SYSCALL_ARG(ctx, 1, __PT_PARM1_REG)
+#define __bl_syscall_arg2(ctx) __BL_SYSCALL_ARG(ctx, 2, __PT_PARM2_REG)
+#define __bl_syscall_arg3(ctx) __BL_SYSCALL_ARG(ctx, 3, __PT_PARM3_REG)
+#define __bl_syscall_arg4(ctx) __BL_SYSCALL_ARG(ctx, 4, __PT_PARM4_REG)
+#define __bl_syscall_arg5(ctx) __BL_SYSCALL_ARG(ctx, 5, __PT_PARM5_REG)
+#define __bl_syscall_arg6(ctx) __BL_SYSCALL_ARG(ctx, 6, __BL_PARM6_REG)
+
 /* Frame, stack and instruction pointers exist only in a real pt_regs:
  * elsewhere they read as 0 (reading them would overrun the other ctx). */
 #define __BL_NATIVE_REG(ctx, reg)						\

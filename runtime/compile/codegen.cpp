@@ -6,9 +6,11 @@ extern "C" {
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -21,10 +23,15 @@ extern "C" {
 #include <clang/Driver/Driver.h>
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/CompilerInvocation.h>
+#include <clang/Frontend/FrontendActions.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
 #include <clang/Frontend/Utils.h>
+#include <clang/Lex/PreprocessorOptions.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/Support/CrashRecoveryContext.h>
+#include <llvm/Support/ErrorHandling.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
@@ -39,14 +46,41 @@ void LLVMInitializeBPFAsmPrinter(void);
 namespace {
 
 // Flags only code generation needs: the parse and this stage agree on
-// everything else (env.c). -mcpu=v3 (kernel 5.1+): 32-bit subregisters and
-// jumps, shorter programs for the verifier.
+// everything else (env.c), and none of these matters to a PCH.
 const char *const codegen_flags[] = {
-	"-D__BL_CODEGEN", "-O2", "-g", "-mcpu=v3", "-w",
+	"-D__BL_CODEGEN", "-g", "-w",
 	"-fno-color-diagnostics", "-fno-caret-diagnostics",
 };
 
-void init_bpf_target()
+// Flags for building the precompiled prelude (env.c's args, minus the
+// prelude's own -include and the user's flags).
+const char *const pch_flags[] = {
+	"-w", "-fno-color-diagnostics", "-fno-caret-diagnostics",
+	"-x", "c-header", BL_CC_PRELUDE,
+};
+
+// The reason of an LLVM fatal error in the compile running on this thread.
+thread_local std::string *fatal_reason;
+
+// LLVM calls this instead of exiting (a BPF backend failure such as "Cannot
+// select: ..." is a fatal error). Exit() does not exit under a
+// CrashRecoveryContext: it jumps back to RunSafely(), which then fails, and
+// the compile becomes an error. Outside one, the process ends as LLVM would.
+void on_fatal_error(void *, const char *reason, bool)
+{
+	if (fatal_reason) {
+		*fatal_reason = reason;
+	} else {
+		fprintf(stderr, "LLVM ERROR: %s\n", reason);
+		fflush(stderr);
+	}
+	llvm::sys::Process::Exit(1);
+}
+
+// Once per process. Crash recovery (signal handlers that jump back to
+// RunSafely()) is what libclang's clang_createIndex() already turns on
+// unless LIBCLANG_DISABLE_CRASH_RECOVERY is set; code generation needs it.
+void init_llvm()
 {
 	static std::once_flag once;
 
@@ -55,7 +89,61 @@ void init_bpf_target()
 		LLVMInitializeBPFTarget();
 		LLVMInitializeBPFTargetMC();
 		LLVMInitializeBPFAsmPrinter();
+		llvm::CrashRecoveryContext::Enable();
 	});
+}
+
+// libclang installs its own handler (which aborts) at its first
+// clang_createIndex(), which may come after ours: ours is put back before
+// each run, and stays (libclang's parses run under their own recovery
+// context, so ours serves them too).
+void claim_fatal_errors()
+{
+	llvm::remove_fatal_error_handler();
+	llvm::install_fatal_error_handler(on_fatal_error, nullptr);
+}
+
+// "Cannot select: 0x55..: i32,ch = AtomicLoadAdd<...> ..., <main>:3:5\n..."
+// -> "prog.c:3:5: error: BPF backend: Cannot select: ...AtomicLoadAdd<...>",
+// the whole reason going to the log.
+int fatal_error(struct bl_err *e, const std::string &reason, const char *name)
+{
+	std::string first = reason.substr(0, reason.find('\n'));
+	std::string where;
+	size_t at = first.find(BL_CC_MAIN ":");
+
+	if (at != std::string::npos) {
+		where = name + first.substr(at + strlen(BL_CC_MAIN)) + ": ";
+		first.erase(at);
+		while (!first.empty() && (first.back() == ' ' || first.back() == ','))
+			first.pop_back();
+	}
+	if (first.size() > 300)
+		first = first.substr(0, 300) + "...";
+	bl_errf(e, EINVAL, "compile failed: %serror: BPF backend: %s", where.c_str(), first.c_str());
+	bl_err_set_log(e, strdup(reason.c_str()));
+	return -EINVAL;
+}
+
+// Runs fn; a fatal error or crash in LLVM becomes -EINVAL. What fn had
+// allocated is leaked then (no destructor runs after the jump), which beats
+// losing the process.
+int run_safely(const std::function<int()> &fn, const char *name, struct bl_err *e)
+{
+	llvm::CrashRecoveryContext crc;
+	std::string reason;
+	int err = 0;
+
+	claim_fatal_errors();
+	fatal_reason = &reason;
+	bool ok = crc.RunSafely([&] { err = fn(); });
+	fatal_reason = nullptr;
+	if (ok)
+		return err;
+	if (reason.empty())
+		return bl_errf(e, EINVAL, "compile failed: LLVM crashed (signal %d)",
+			       crc.RetCode - 128);
+	return fatal_error(e, reason, name);
 }
 
 llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem>
@@ -88,6 +176,46 @@ std::vector<const char *> make_args(const struct bl_cc_env *env)
 	return args;
 }
 
+std::vector<const char *> make_pch_args(const struct bl_cc_env *env, const char *out)
+{
+	std::vector<const char *> args = { "clang" };
+
+	args.insert(args.end(), env->args + BL_CC_PRELUDE_ARGS, env->args + env->n_base_args);
+	args.insert(args.end(), std::begin(pch_flags), std::end(pch_flags));
+	args.push_back("-o");
+	args.push_back(out);
+	return args;
+}
+
+// Prints as TextDiagnosticPrinter does, and notes whether a PCH failed to
+// load (clang files those under "AST Deserialization Issue"): the caller
+// then rebuilds it or compiles without it.
+class Recorder : public clang::DiagnosticConsumer {
+	std::unique_ptr<clang::DiagnosticConsumer> next;
+
+public:
+	bool pch_failed = false;
+
+	explicit Recorder(clang::DiagnosticConsumer *n) : next(n) {}
+	void BeginSourceFile(const clang::LangOptions &lo, const clang::Preprocessor *pp) override
+	{
+		next->BeginSourceFile(lo, pp);
+	}
+	void EndSourceFile() override { next->EndSourceFile(); }
+	void finish() override { next->finish(); }
+	void HandleDiagnostic(clang::DiagnosticsEngine::Level level,
+			      const clang::Diagnostic &d) override
+	{
+		unsigned cat = clang::DiagnosticIDs::getCategoryNumberForDiag(d.getID());
+
+		clang::DiagnosticConsumer::HandleDiagnostic(level, d);
+		if (level >= clang::DiagnosticsEngine::Error &&
+		    clang::DiagnosticIDs::getCategoryNameFromID(cat) == "AST Deserialization Issue")
+			pch_failed = true;
+		next->HandleDiagnostic(level, d);
+	}
+};
+
 // clang names the user's file by its virtual path; say the user's name.
 std::string rename_main(std::string log, const char *name)
 {
@@ -114,36 +242,73 @@ int fail(struct bl_err *e, const std::string &log)
 	return -EINVAL;
 }
 
+// One clang run: args' -cc1 job, its diagnostics into log.
+struct Job {
+	std::string log;
+	llvm::raw_string_ostream los{log};
+	llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> dopts{new clang::DiagnosticOptions()};
+	Recorder *rec = new Recorder(new clang::TextDiagnosticPrinter(los, dopts.get()));
+	llvm::IntrusiveRefCntPtr<clang::DiagnosticsEngine> diags{
+		new clang::DiagnosticsEngine(new clang::DiagnosticIDs(), dopts, rec)};
+	clang::CompilerInstance ci;
+
+	bool setup(const std::vector<const char *> &args,
+		   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> vfs)
+	{
+		std::shared_ptr<clang::CompilerInvocation> inv =
+			clang::createInvocationFromCommandLine(args, diags, vfs);
+
+		if (!inv)
+			return false;
+		inv->getDiagnosticOpts().ShowColors = false;
+		ci.setInvocation(inv);
+		ci.setDiagnostics(diags.get());
+		ci.createFileManager(vfs);
+		return true;
+	}
+	bool execute(clang::FrontendAction &act)
+	{
+		return ci.ExecuteAction(act) && !diags->hasErrorOccurred();
+	}
+};
+
 int run(const struct bl_cc_env *env, const struct bl_compile_opts *o, const char *text,
 	llvm::SmallVectorImpl<char> &obj, struct bl_err *e)
 {
-	std::string log;
-	llvm::raw_string_ostream los(log);
-	llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> dopts(new clang::DiagnosticOptions());
-	auto *printer = new clang::TextDiagnosticPrinter(los, dopts.get());
-	llvm::IntrusiveRefCntPtr<clang::DiagnosticsEngine> diags(new clang::DiagnosticsEngine(
-		new clang::DiagnosticIDs(), dopts, printer));
-	auto vfs = make_vfs(env, text);
-	std::vector<const char *> args = make_args(env);
 	const char *name = o->filename ? o->filename : "<text>";
-
-	std::shared_ptr<clang::CompilerInvocation> inv =
-		clang::createInvocationFromCommandLine(args, diags, vfs);
-	if (!inv)
-		return fail(e, rename_main(los.str(), name));
-	inv->getDiagnosticOpts().ShowColors = false;
-
-	clang::CompilerInstance ci;
-	ci.setInvocation(inv);
-	ci.setDiagnostics(diags.get());
-	ci.createFileManager(vfs);
-	ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
-
 	llvm::LLVMContext ctx;
 	clang::EmitObjAction act(&ctx);
-	bool ok = ci.ExecuteAction(act);
-	if (!ok || diags->hasErrorOccurred())
-		return fail(e, rename_main(los.str(), name));
+	Job job;
+
+	if (!job.setup(make_args(env), make_vfs(env, text)))
+		return fail(e, rename_main(job.los.str(), name));
+	job.ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
+	if (job.execute(act))
+		return 0;
+	fail(e, rename_main(job.los.str(), name));
+	return job.rec->pch_failed ? -ESTALE : -EINVAL;
+}
+
+int make_pch(const struct bl_cc_env *env, const char *out, struct bl_err *e)
+{
+	clang::GeneratePCHAction act;
+	Job job;
+
+	if (!job.setup(make_pch_args(env, out), make_vfs(env, "")))
+		return fail(e, job.los.str());
+	// The rewriter's libclang passes the in-memory headers as overridden
+	// ("unsaved") files, which a PCH only accepts for files it recorded as
+	// overridden: so they are overridden here too. Without timestamps,
+	// clang checks the other inputs' sizes only (the key in pch.c already
+	// names the exact vmlinux.h).
+	for (int i = 0; i < env->n_prelude_files; i++)
+		job.ci.getPreprocessorOpts().addRemappedFile(env->files[i].path,
+			llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(env->files[i].data,
+					env->files[i].size), env->files[i].path).release());
+	job.ci.getFrontendOpts().IncludeTimestamps = false;
+	job.ci.getFrontendOpts().OutputFile = out;
+	if (!job.execute(act))
+		return fail(e, job.los.str());
 	return 0;
 }
 
@@ -165,14 +330,26 @@ extern "C" const char *bl_codegen_resource_dir(void)
 	return dir.c_str();
 }
 
+extern "C" void bl_codegen_init(void)
+{
+	init_llvm();
+}
+
+extern "C" int bl_codegen_pch(const struct bl_cc_env *env, const char *out, struct bl_err *e)
+{
+	init_llvm();
+	return run_safely([&] { return make_pch(env, out, e); }, BL_CC_PRELUDE, e);
+}
+
 extern "C" int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 			  const char *text, void **elf, size_t *size, struct bl_err *e)
 {
 	llvm::SmallVector<char, 0> obj;
 	int err;
 
-	init_bpf_target();
-	err = run(env, o, text, obj, e);
+	init_llvm();
+	err = run_safely([&] { return run(env, o, text, obj, e); },
+			 o->filename ? o->filename : "<text>", e);
 	if (err)
 		return err;
 	if (obj.empty())

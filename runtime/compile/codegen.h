@@ -14,9 +14,20 @@ extern "C" {
 
 /* Compiles `text` as the user's file with env's headers and flags, at -O2
  * with BTF. *elf is malloc'd. Errors: -EINVAL with e->msg "compile failed:
- * <first error>" and e->log clang's output, named as o->filename. */
+ * <first error>" and e->log clang's output, named as o->filename; -ESTALE
+ * when env's PCH could not be loaded. */
 int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	       const char *text, void **elf, size_t *size, struct bl_err *e);
+
+/* Registers the BPF target and LLVM's crash recovery, once per process;
+ * done before fork() (isolate.h) so the children start with it done. */
+void bl_codegen_init(void);
+
+/* Precompiles env's prelude (with env's flags but the prelude's own include
+ * and the user's) into the file out. Errors: -EINVAL, clang's output in e->log.
+ * Code generation and the rewriter report a PCH that fails to load as
+ * -ESTALE, so the caller can rebuild it. */
+int bl_codegen_pch(const struct bl_cc_env *env, const char *out, struct bl_err *e);
 
 /* clang's builtin headers (stddef.h, ...) for -resource-dir, found next to
  * the clang library in use (libclang's own guess fails on Debian's layout);

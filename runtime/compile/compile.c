@@ -1,5 +1,6 @@
 /* compile.c - the module's entry point: bl_compiler_api() and the pipeline
- * env -> rewrite (libclang) -> codegen (clang/LLVM). */
+ * env (+ the precompiled prelude, pch.h) -> rewrite (libclang) -> codegen
+ * (clang/LLVM, in a child process: isolate.h). */
 #include "compile.h"
 
 #include <errno.h>
@@ -9,8 +10,9 @@
 
 #include <llvm/Config/llvm-config.h>
 
-#include "codegen.h"
 #include "env.h"
+#include "isolate.h"
+#include "pch.h"
 #include "rewrite.h"
 
 #define DEBUG_PREPROCESSOR 0x4
@@ -35,11 +37,30 @@ static void log_rewritten(struct bl_err *e, const char *text)
 		bl_err_set_log(e, log);
 }
 
+static int run_stages(const struct bl_cc_env *env, const struct bl_compile_opts *o,
+		      struct bl_compile_result *out, struct bl_err *e)
+{
+	int err = bl_rewrite(env, o, &out->rewritten, &out->warnings, e);
+
+	if (!err) {
+		err = bl_codegen_isolated(env, o, out->rewritten, &out->elf, &out->elf_size, e);
+		if (err && err != -ESTALE && (o->debug & DEBUG_PREPROCESSOR))
+			log_rewritten(e, out->rewritten);
+	}
+	if (err)
+		result_free(out);
+	return err;
+}
+
+/* A PCH that does not load (-ESTALE: truncated, or from a clang that
+ * reports the same version but differs) is rebuilt once, then given up for
+ * the text prelude, which can't fail that way. */
 static int compile(const struct bl_compile_opts *o, struct bl_compile_result *out,
 		   struct bl_err *e)
 {
 	struct bl_cc_env env;
-	int err;
+	char pch[4096];
+	int err, tries = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (!o || !o->text)
@@ -47,15 +68,12 @@ static int compile(const struct bl_compile_opts *o, struct bl_compile_result *ou
 	err = bl_cc_env_init(&env, o, e);
 	if (err)
 		return err;
-	err = bl_rewrite(&env, o, &out->rewritten, &out->warnings, e);
-	if (!err) {
-		err = bl_codegen(&env, o, out->rewritten, &out->elf, &out->elf_size, e);
-		if (err && (o->debug & DEBUG_PREPROCESSOR))
-			log_rewritten(e, out->rewritten);
+	bl_pch_use(&env, o, pch, sizeof(pch));
+	while ((err = run_stages(&env, o, out, e)) == -ESTALE && env.pch_in_use) {
+		bl_err_clear(e);
+		bl_pch_discard(&env, pch, tries++ == 0);
 	}
 	bl_cc_env_free(&env);
-	if (err)
-		result_free(out);
 	return err;
 }
 

@@ -9,6 +9,7 @@
 
 #include "../embed.h"
 #include "codegen.h"
+#include "tp_format.h"
 
 /* bpf-headers/ and libbpf's BPF-side headers, embedded by the build. */
 extern const struct bl_embedded_file bl_embedded_headers[];
@@ -27,13 +28,21 @@ extern const struct bl_embedded_file bl_embedded_headers[];
 #error "bpflua: unknown target architecture for bpf_tracing.h"
 #endif
 
-/* Clang flags for both stages. Warnings the BCC dialect triggers by design
- * (pointer/integer mixing in helpers, u64 printed with %d) are off. */
+/* Clang flags for both stages and the precompiled prelude. Whatever clang
+ * checks when it loads a PCH (target, CPU, language options such as -O2's
+ * __OPTIMIZE__) must be the same in all three, so it is here. -mcpu=v3
+ * (kernel 5.1+): 32-bit subregisters and jumps, shorter programs for the
+ * verifier. Warnings the BCC dialect triggers by design (pointer/integer
+ * mixing in helpers, u64 printed with %d) are off. */
 static const char *const common_flags[] = {
 	"-target", "bpf",
+	"-mcpu=v3",
+	"-O2",
+	/* libclang adds these two language options to every parse. */
+	"-fallow-editor-placeholders",
+	"-fno-spell-checking",
 	"-nostdlibinc",
 	"-isystem", BL_CC_INCLUDE,
-	"-include", BL_CC_PRELUDE,
 	"-D__TARGET_ARCH_" TARGET_ARCH,
 	"-D__BPFLUA__",
 	"-Wno-unused-value",
@@ -84,7 +93,7 @@ static int build_files(struct bl_cc_env *env, struct bl_err *e)
 
 	for (f = bl_embedded_headers; f->name; f++)
 		n++;
-	env->files = calloc(n + 1, sizeof(*env->files));
+	env->files = calloc(n + 2, sizeof(*env->files));
 	if (!env->files)
 		return bl_errf(e, ENOMEM, "out of memory");
 	for (f = bl_embedded_headers; f->name; f++, i++) {
@@ -95,7 +104,23 @@ static int build_files(struct bl_cc_env *env, struct bl_err *e)
 		env->files[i] = (struct bl_cc_file){ own(env, path), f->data, f->size };
 	}
 	env->files[i] = (struct bl_cc_file){ BL_CC_PRELUDE, env->prelude, strlen(env->prelude) };
-	env->n_files = i + 1;
+	env->n_files = env->n_prelude_files = i + 1;
+	return 0;
+}
+
+/* TRACEPOINT_PROBE's records: a header of their own, after the prelude
+ * (the PCH can't know which tracepoints a program names). */
+static int add_tracepoints(struct bl_cc_env *env, const struct bl_compile_opts *o,
+			   struct bl_err *e)
+{
+	int err = bl_tp_header(o->text, o->filename, &env->tp_header, e);
+
+	if (err || !env->tp_header)
+		return err;
+	env->files[env->n_files++] = (struct bl_cc_file){
+		BL_CC_TP_HEADER, env->tp_header, strlen(env->tp_header) };
+	env->args[env->n_args++] = "-include";
+	env->args[env->n_args++] = BL_CC_TP_HEADER;
 	return 0;
 }
 
@@ -109,9 +134,11 @@ static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	    asprintf(&builtin_dir, "%s/include", bl_codegen_resource_dir()) < 0)
 		return bl_errf(e, ENOMEM, "out of memory");
 	own(env, builtin_dir);
-	env->args = calloc(N_COMMON + o->n_cflags + 9, sizeof(*env->args));
+	env->args = calloc(BL_CC_PRELUDE_ARGS + N_COMMON + o->n_cflags + 11, sizeof(*env->args));
 	if (!env->args)
 		return bl_errf(e, ENOMEM, "out of memory");
+	n = BL_CC_PRELUDE_ARGS;
+	bl_cc_env_set_pch(env, NULL);
 	for (i = 0; i < N_COMMON; i++)
 		env->args[n++] = common_flags[i];
 	env->args[n++] = "-isystem";
@@ -124,6 +151,7 @@ static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		env->args[n++] = "-isystem";
 		env->args[n++] = builtin_dir;
 	}
+	env->n_base_args = n;
 	if (o->include_dir) {
 		env->args[n++] = "-iquote";
 		env->args[n++] = o->include_dir;
@@ -132,6 +160,13 @@ static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		env->args[n++] = o->cflags[i];
 	env->n_args = n;
 	return 0;
+}
+
+void bl_cc_env_set_pch(struct bl_cc_env *env, const char *pch)
+{
+	env->args[0] = pch ? "-include-pch" : "-include";
+	env->args[1] = pch ? pch : BL_CC_PRELUDE;
+	env->pch_in_use = pch != NULL;
 }
 
 int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
@@ -157,6 +192,8 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		err = build_files(env, e);
 	if (!err)
 		err = build_args(env, o, dirname(dir), e);
+	if (!err)
+		err = add_tracepoints(env, o, e);
 	if (err)
 		bl_cc_env_free(env);
 	return err;
@@ -172,6 +209,7 @@ void bl_cc_env_free(struct bl_cc_env *env)
 	free(env->files);
 	free(env->args);
 	free(env->prelude);
+	free(env->tp_header);
 	memset(env, 0, sizeof(*env));
 }
 

@@ -1,9 +1,10 @@
 /* env.h - what a compile sees: the in-memory include tree, the prelude and
  * the clang flags common to the rewriter's parse and to code generation.
  *
- * The one place that knows how headers reach clang, so that a precompiled
- * prelude (vmlinux.h + bpflua/bcc.h) can replace the text prelude here
- * without touching the stages.
+ * The one place that knows how headers reach clang: the prelude (vmlinux.h
+ * + bpflua/bcc.h) comes as text or, usually, precompiled (pch.h), and the
+ * program's tracepoint records (tp_format.h) as one more header; the stages
+ * only pass env's files and flags on.
  */
 #ifndef BL_COMPILE_ENV_H
 #define BL_COMPILE_ENV_H
@@ -17,6 +18,8 @@
 #define BL_CC_INCLUDE	BL_CC_ROOT "/include"
 #define BL_CC_MAIN	BL_CC_ROOT "/main.bpf.c"
 #define BL_CC_PRELUDE	BL_CC_INCLUDE "/bpflua/prelude.h"
+/* The program's tracepoint records (tp_format.h), included after the prelude. */
+#define BL_CC_TP_HEADER	BL_CC_INCLUDE "/bpflua/tracepoints.h"
 
 struct bl_cc_file {
 	const char *path;	/* absolute, under BL_CC_ROOT */
@@ -24,18 +27,32 @@ struct bl_cc_file {
 	size_t size;
 };
 
+/* args[0..1] bring in the prelude: "-include" BL_CC_PRELUDE, or
+ * "-include-pch" and the precompiled prelude (pch.h). The rest is what the
+ * PCH is built with. */
+#define BL_CC_PRELUDE_ARGS 2
+
 struct bl_cc_env {
-	struct bl_cc_file *files;	/* embedded headers + the prelude */
+	struct bl_cc_file *files;	/* embedded headers + the prelude, then
+					 * the program's tracepoint records */
 	int n_files;
+	int n_prelude_files;		/* the files the PCH is made of */
 	const char **args;		/* NULL-terminated common clang flags */
 	int n_args;
+	int n_base_args;		/* args before the user's -iquote and cflags:
+					 * what the PCH is built with */
+	int pch_in_use;			/* args[0..1] name a PCH */
 	char *prelude;			/* generated text of BL_CC_PRELUDE */
+	char *tp_header;		/* generated text of BL_CC_TP_HEADER, or NULL */
 	char **owned;			/* strings args point to */
 	int n_owned;
 };
 
 int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		   struct bl_err *e);
+/* Includes the prelude through the PCH at path pch (kept by the caller),
+ * or as text when pch is NULL. */
+void bl_cc_env_set_pch(struct bl_cc_env *env, const char *pch);
 void bl_cc_env_free(struct bl_cc_env *env);
 
 #endif

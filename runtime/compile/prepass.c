@@ -96,15 +96,14 @@ static char *unquote_table_kind(char *p, char *start)
 	return p + 1;
 }
 
-/* Skips a comment or string literal starting at p; returns p if none. */
-static char *skip_literal(char *p)
+const char *bl_skip_literal(const char *p)
 {
 	char q;
 
 	if (p[0] == '/' && p[1] == '/')
 		return p + strcspn(p, "\n");
 	if (p[0] == '/' && p[1] == '*') {
-		char *end = strstr(p + 2, "*/");
+		const char *end = strstr(p + 2, "*/");
 
 		return end ? end + 2 : p + strlen(p);
 	}
@@ -125,7 +124,7 @@ void bl_prepass(char *text)
 		if (bol)
 			blank_kernel_include(p);
 		bol = 0;
-		next = skip_literal(p);
+		next = (char *)bl_skip_literal(p);
 		if (next != p) {
 			p = next;
 			continue;

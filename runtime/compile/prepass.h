@@ -13,4 +13,8 @@
 /* Rewrites `text` (NUL-terminated) in place. */
 void bl_prepass(char *text);
 
+/* Skips the comment or string/char literal starting at p; returns p if
+ * there is none there. */
+const char *bl_skip_literal(const char *p);
+
 #endif

@@ -12,6 +12,8 @@
 static const struct bl_rw_visitor *const visitors[] = {
 	&bl_rw_maps,
 	&bl_rw_progs,
+	&bl_rw_args,
+	&bl_rw_deref,
 	&bl_rw_license,
 };
 
@@ -111,6 +113,9 @@ static int parse(const struct bl_cc_env *env, const char *text, CXIndex idx,
 	rc = clang_parseTranslationUnit2(idx, BL_CC_MAIN, env->args, env->n_args, uf,
 					 env->n_files + 1, CXTranslationUnit_None, tu);
 	free(uf);
+	/* libclang says so when a PCH failed to load: the caller rebuilds it. */
+	if (rc == CXError_ASTReadError && env->pch_in_use)
+		return bl_errf(e, ESTALE, "compile failed: the precompiled prelude did not load");
 	if (rc != CXError_Success)
 		return bl_errf(e, EINVAL, "compile failed: libclang could not parse the program (error %d)",
 			       (int)rc);
@@ -155,7 +160,10 @@ int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	bl_prepass(text);
 	rw.text = text;
 	rw.len = strlen(text);
-	idx = clang_createIndex(0, 0);
+	rw.vmlinux_h = strrchr(o->vmlinux_h, '/') ? strrchr(o->vmlinux_h, '/') + 1 : o->vmlinux_h;
+	/* Declarations that come from the PCH are not walked: they are not
+	 * the user's, and there are tens of thousands of them. */
+	idx = clang_createIndex(env->pch_in_use, 0);
 	err = parse(env, text, idx, &rw.tu, e);
 	if (err)
 		goto out;

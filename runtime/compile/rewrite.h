@@ -24,6 +24,7 @@ struct bl_rw {
 	size_t len;
 	struct bl_edits edits;
 	int has_license;	/* the program declares _license itself */
+	const char *vmlinux_h;	/* base name of this kernel's vmlinux.h */
 };
 
 struct bl_rw_visitor {
@@ -36,6 +37,8 @@ struct bl_rw_visitor {
 
 extern const struct bl_rw_visitor bl_rw_maps;     /* m.method(...) calls (rw_maps.c) */
 extern const struct bl_rw_visitor bl_rw_progs;    /* programs and helpers (rw_progs.c) */
+extern const struct bl_rw_visitor bl_rw_args;     /* probe arguments (rw_args.c) */
+extern const struct bl_rw_visitor bl_rw_deref;    /* kernel pointer reads (rw_deref.c) */
 extern const struct bl_rw_visitor bl_rw_license;  /* default license (rw_progs.c) */
 
 /* Offset of loc in the user's file (where the tokens are for macro
@@ -47,7 +50,7 @@ int bl_rw_extent(const struct bl_rw *rw, CXCursor c, size_t *start, size_t *end)
 
 /* Rewrites o->text. *out: the plain C text (malloc'd); *warnings: clang's
  * warnings or NULL. Errors: -EINVAL with e->msg "compile failed: <first
- * error>" and e->log all diagnostics. */
+ * error>" and e->log all diagnostics; -ESTALE when env's PCH did not load. */
 int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	       char **out, char **warnings, struct bl_err *e);
 

@@ -10,6 +10,20 @@
 
 #include "rewrite.h"
 
+/* Whether c's name was written by a macro: then the text where libclang
+ * places it is not the name. */
+static int from_macro(struct bl_rw *rw, CXCursor c)
+{
+	long off = bl_rw_offset(rw, clang_getCursorLocation(c));
+	CXString name = clang_getCursorSpelling(c);
+	const char *s = clang_getCString(name);
+	size_t n = strlen(s);
+	int macro = off < 0 || (size_t)off + n > rw->len || strncmp(rw->text + off, s, n);
+
+	clang_disposeString(name);
+	return macro;
+}
+
 static int mark_function(struct bl_rw *rw, CXCursor c)
 {
 	size_t start, end;
@@ -18,8 +32,13 @@ static int mark_function(struct bl_rw *rw, CXCursor c)
 
 	if (bl_rw_extent(rw, c, &start, &end))
 		return 0;	/* declared by a macro: the macro says what it is */
-	if (clang_Cursor_getStorageClass(c) == CX_SC_Static)
+	if (clang_Cursor_getStorageClass(c) == CX_SC_Static) {
+		/* A macro's static helper (BPF_PROG's ____name) would get the
+		 * attribute where the macro starts: on the program. */
+		if (from_macro(rw, c))
+			return 0;
 		return bl_edits_add(&rw->edits, start, start, "__attribute__((always_inline)) ");
+	}
 	name = clang_getCursorSpelling(c);
 	err = bl_edits_addf(&rw->edits, start, start,
 			    "__attribute__((section(\"kprobe/%s\"), used)) ",

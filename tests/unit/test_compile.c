@@ -6,11 +6,15 @@
  * BTF (for vmlinux.h); skips when either is missing.
  */
 #include <dlfcn.h>
+#include <glob.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "btf/vmlinux_h.h"
@@ -31,14 +35,21 @@ static char vmlinux[4096];
 	}								\
 } while (0)
 
-static int compile(const char *text, struct bl_compile_result *r, struct bl_err *e)
+static int compile_flags(const char *text, const char *const *cflags, int n_cflags,
+			 struct bl_compile_result *r, struct bl_err *e)
 {
 	struct bl_compile_opts o = {
 		.text = text, .filename = "prog.c", .vmlinux_h = vmlinux,
+		.cflags = cflags, .n_cflags = n_cflags,
 	};
 
 	bl_err_clear(e);
 	return api->compile(&o, r, e);
+}
+
+static int compile(const char *text, struct bl_compile_result *r, struct bl_err *e)
+{
+	return compile_flags(text, NULL, 0, r, e);
 }
 
 static int count_lines(const char *s)
@@ -163,6 +174,354 @@ static void test_errors(void)
 		     "prog.c:5:4: error: no member named 'lookupp'");
 }
 
+/* The precompiled prelude next to vmlinux.h: its path (glob), or "". */
+static void find_pch(char *path, size_t len)
+{
+	char pattern[4200];
+	glob_t g;
+
+	*path = '\0';
+	snprintf(pattern, sizeof(pattern), "%.*s.*.pch", (int)(strlen(vmlinux) - 2), vmlinux);
+	if (!glob(pattern, 0, NULL, &g) && g.gl_pathc == 1)
+		snprintf(path, len, "%s", g.gl_pathv[0]);
+	globfree(&g);
+}
+
+static long file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? -1 : st.st_size;
+}
+
+static const char *const pch_prog =
+	"BPF_HASH(m, u32, u64);\n"
+	"int f(void *ctx) {\n"
+	"    u32 k = VAL;\n"
+	"    m.increment(k);\n"
+	"    return 0;\n"
+	"}\n";
+
+static void expect_ok_flags(const char *name, const char *flag)
+{
+	const char *const flags[] = { "-DVAL=7", flag };
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc = compile_flags(pch_prog, flags, flag ? 2 : 1, &r, &e);
+
+	CHECK(rc == 0, "%s: %s\n%s", name, e.msg, e.log ? e.log : "");
+	if (!rc)
+		api->result_free(&r);
+	bl_err_clear(&e);
+}
+
+/* The earlier compiles made one PCH; a damaged one is rebuilt; flags that
+ * could change the prelude bypass it. */
+static void test_pch(void)
+{
+	char pch[4200];
+	FILE *f;
+
+	find_pch(pch, sizeof(pch));
+	CHECK(*pch && file_size(pch) > (1 << 20), "no precompiled prelude next to %s", vmlinux);
+	if (!*pch)
+		return;
+	f = fopen(pch, "w");
+	if (f) {
+		fputs("not a PCH", f);
+		fclose(f);
+	}
+	expect_ok_flags("damaged PCH", NULL);
+	CHECK(file_size(pch) > (1 << 20), "damaged PCH not rebuilt (%ld bytes)", file_size(pch));
+	expect_ok_flags("flag the prelude tests", "-DBPF_NO_PRESERVE_ACCESS_INDEX");
+	expect_ok_flags("include path", "-I/nonexistent");
+	expect_error("error through the PCH", "BPF_HASH(m);\nint f(void *ctx) {\n\tm.nope(1);\n}\n",
+		     "prog.c:3:4: error: no member named 'nope'");
+}
+
+static void remove_cache(const char *dir)
+{
+	char pattern[4200];
+	glob_t g;
+	size_t i;
+
+	snprintf(pattern, sizeof(pattern), "%s/*", dir);
+	if (!glob(pattern, 0, NULL, &g))
+		for (i = 0; i < g.gl_pathc; i++)
+			unlink(g.gl_pathv[i]);
+	globfree(&g);
+	rmdir(dir);
+}
+
+static int silent(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return level == LIBBPF_WARN && getenv("V") ? vfprintf(stderr, fmt, args) : 0;
+}
+
+/* Sets the read-only global `var` (an int) before load, as the loader does
+ * for __bl_flavor. */
+static int set_rodata_int(struct bpf_object *obj, const char *var, int value)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *m;
+	void *data = NULL;
+	size_t size = 0;
+	int i, id;
+
+	bpf_object__for_each_map(m, obj)
+		if (strstr(bpf_map__name(m), ".rodata"))
+			data = (void *)bpf_map__initial_value(m, &size);
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (!data || id < 0)
+		return -1;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++)
+		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off), var) &&
+		    vs->offset + sizeof(int) <= size) {
+			memcpy((char *)data + vs->offset, &value, sizeof(int));
+			return 0;
+		}
+	return -1;
+}
+
+/* Compiles and loads every program as `type` (as the loader would for the
+ * attach point it uses) with __bl_flavor = flavor; load checks need root
+ * and are skipped without. */
+static void expect_load_flavor(const char *name, const char *text, enum bpf_prog_type type,
+			       int flavor)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	struct bpf_program *p;
+	struct bpf_object *obj;
+	int rc = compile(text, &r, &e), n = 0;
+
+	CHECK(rc == 0, "%s: compile: %s\n%s", name, e.msg, e.log ? e.log : "");
+	bl_err_clear(&e);
+	if (rc)
+		return;
+	obj = bpf_object__open_mem(r.elf, r.elf_size, NULL);
+	CHECK(obj != NULL, "%s: libbpf cannot open the object", name);
+	bpf_object__for_each_program(p, obj) {
+		bpf_program__set_type(p, type);
+		n++;
+	}
+	CHECK(n > 0, "%s: no programs", name);
+	CHECK(!obj || !flavor || !set_rodata_int(obj, "__bl_flavor", flavor),
+	      "%s: no __bl_flavor", name);
+	if (obj && geteuid() == 0)
+		CHECK(bpf_object__load(obj) == 0, "%s: load failed (V=1 shows libbpf's log)", name);
+	bpf_object__close(obj);
+	api->result_free(&r);
+}
+
+static void expect_load(const char *name, const char *text, enum bpf_prog_type type)
+{
+	expect_load_flavor(name, text, type, 0);
+}
+
+static const char *const args_prog =
+	"#include <linux/fs.h>\n"
+	"BPF_HASH(h, u64, u64);\n"
+	"int kprobe__vfs_read(struct pt_regs *ctx, struct file *file,\n"
+	"                     char *buf, size_t count) {\n"
+	"    u64 k = count;\n"
+	"    h.increment(k);\n"
+	"    return file && buf ? 0 : 1;\n"
+	"}\n";
+
+static const char *const syscall_prog =
+	"int syscall__openat(struct pt_regs *ctx, int dfd,\n"
+	"                    const char __user *filename, int flags) {\n"
+	"    char b[32];\n"
+	"    bpf_probe_read_user_str(b, sizeof(b), filename);\n"
+	"    bpf_trace_printk(\"%d %s %x\\n\", dfd, b, flags);\n"
+	"    return 0;\n"
+	"}\n";
+
+/* Parameters after ctx are read from the probed function's arguments
+ * (syscall__X: the syscall's, whatever the attach point). */
+static void test_probe_args(void)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc;
+
+	libbpf_set_print(silent);
+	expect_load("probe arguments", args_prog, BPF_PROG_TYPE_KPROBE);
+	expect_load("syscall arguments, kprobe", syscall_prog, BPF_PROG_TYPE_KPROBE);
+	expect_load_flavor("syscall arguments, sys_enter tracepoint", syscall_prog,
+			   BPF_PROG_TYPE_TRACEPOINT, 1 /* BL_FLAVOR_SC_ENTER_TP */);
+	rc = compile(args_prog, &r, &e);
+	CHECK(rc == 0 && strstr(r.rewritten, "(struct pt_regs *ctx\n) {") &&
+	      strstr(r.rewritten, "size_t count = (__typeof__(count))PT_REGS_PARM3(ctx);\n"),
+	      "probe arguments: rewritten as\n%s", rc ? e.msg : r.rewritten);
+	if (!rc)
+		api->result_free(&r);
+	bl_err_clear(&e);
+	expect_error("probe arguments, error after them",
+		     "int kprobe__f(struct pt_regs *ctx,\n\tint a) {\n\treturn a + nope;\n}\n",
+		     "prog.c:3:13: error: use of undeclared identifier 'nope'");
+}
+
+static const char *const deref_prog =
+	"#include <linux/sched.h>\n"
+	"struct val { u32 ppid; u64 x; };\n"
+	"BPF_HASH(m, u32, struct val);\n"
+	"static u32 tgid_of(struct task_struct *t) { return t->tgid; }\n"
+	"int kprobe__f(struct pt_regs *ctx, struct file *file) {\n"
+	"    struct task_struct *task = (struct task_struct *)bpf_get_current_task();\n"
+	"    struct val v = {}, *vp;\n"
+	"    u32 k = task->pid;\n"
+	"    char c = task->comm[1];\n"
+	"    v.ppid = task->real_parent->tgid + tgid_of(task->group_leader);\n"
+	"    if (task->flags & PF_KTHREAD)\n"
+	"        return 0;\n"
+	"    v.x = task->mm ? task->mm->total_vm : 0;\n"
+	"    v.x += task->thread.sp + sizeof(task->pid) + c + file->f_flags;\n"
+	"    bpf_probe_read_kernel_str(&v, sizeof(v), task->comm);\n"
+	"    bpf_probe_read_kernel(&v, 4, &task->real_parent->pid);\n"
+	"    vp = m.lookup(&k);\n"
+	"    if (vp) { vp->x++; vp->ppid = task->tgid; }\n"
+	"    m.update(&k, &v);\n"
+	"    return ctx->di == 0;\n"
+	"}\n";
+
+/* Reads through kernel pointers become probe reads, so the verifier takes
+ * them; ctx, writes, addresses and arrays stay as written. */
+static void test_deref(void)
+{
+	static const char *const want[] = {
+		"return __bl_kread(t->tgid);",
+		"u32 k = __bl_kread(task->pid);",
+		"char c = __bl_kread(task->comm[1]);",
+		"__bl_kread(__bl_kread( task->real_parent )->tgid) + tgid_of(__bl_kread(task->group_leader))",
+		"__bl_kread(task->thread.sp) + sizeof(task->pid)",
+		"__bl_kread(file->f_flags)",
+		"sizeof(v), task->comm);",
+		"&__bl_kread(task->real_parent)->pid);",
+		"vp->x++; vp->ppid = __bl_kread(task->tgid);",
+		"return ctx->di == 0;",
+		NULL,
+	};
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc, i;
+
+	libbpf_set_print(silent);
+	expect_load("kernel pointer reads", deref_prog, BPF_PROG_TYPE_KPROBE);
+	rc = compile(deref_prog, &r, &e);
+	for (i = 0; !rc && want[i]; i++)
+		CHECK(strstr(r.rewritten, want[i]), "kernel pointer reads: no '%s' in\n%s", want[i],
+		      r.rewritten);
+	if (!rc)
+		api->result_free(&r);
+	bl_err_clear(&e);
+}
+
+/* bpf_num_cpus() reads a .rodata global the loader sets. */
+static void test_num_cpus(void)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	struct bpf_object *obj = NULL;
+	int rc = compile("BPF_ARRAY(a, u64, 64);\n"
+			 "int f(void *ctx) {\n"
+			 "    int k = bpf_num_cpus() - 1;\n"
+			 "    a.increment(k);\n"
+			 "    return 0;\n"
+			 "}\n", &r, &e);
+
+	CHECK(rc == 0, "bpf_num_cpus: %s\n%s", e.msg, e.log ? e.log : "");
+	if (!rc)
+		obj = bpf_object__open_mem(r.elf, r.elf_size, NULL);
+	CHECK(obj && !set_rodata_int(obj, "__bl_num_cpus", 4), "bpf_num_cpus: no __bl_num_cpus");
+	bpf_object__close(obj);
+	if (!rc)
+		api->result_free(&r);
+	bl_err_clear(&e);
+}
+
+static void test_probe_macros(void)
+{
+	libbpf_set_print(silent);
+	expect_load("TRACEPOINT_PROBE",
+		    "TRACEPOINT_PROBE(syscalls, sys_enter_openat) {\n"
+		    "    char buf[32];\n"
+		    "    bpf_probe_read_user_str(buf, sizeof(buf), args->filename);\n"
+		    "    bpf_trace_printk(\"%s %d %d\\n\", buf, args->dfd, args->flags);\n"
+		    "    return 0;\n"
+		    "}\n"
+		    "TRACEPOINT_PROBE(sched, sched_process_exec) {\n"
+		    "    char fn[32];\n"
+		    "    TP_DATA_LOC_READ_STR(fn, filename, sizeof(fn));\n"
+		    "    TP_DATA_LOC_READ_CONST(fn, filename, 16);\n"
+		    "    return args->pid + args->old_pid + fn[0];\n"
+		    "}\n",
+		    BPF_PROG_TYPE_TRACEPOINT);
+	expect_ok("TRACEPOINT_PROBE names",
+		  "TRACEPOINT_PROBE(sched, sched_switch) { return args->prev_pid; }\n",
+		  NULL, (const char *const[]){ "tracepoint__sched__sched_switch", NULL });
+	expect_load("RAW_TRACEPOINT_PROBE",
+		    "RAW_TRACEPOINT_PROBE(sched_switch) {\n"
+		    "    struct task_struct *prev = (struct task_struct *)ctx->args[1];\n"
+		    "    return BPF_CORE_READ(prev, pid) & 1;\n"
+		    "}\n",
+		    BPF_PROG_TYPE_RAW_TRACEPOINT);
+	/* fentry programs don't load on the development kernel: open only. */
+	expect_ok("KFUNC_PROBE, KRETFUNC_PROBE",
+		  "static int twice(int x) { return 2 * x; }\n"
+		  "KFUNC_PROBE(do_sys_openat2, int dfd, const char *filename) {\n"
+		  "    return twice(dfd) & 1;\n"
+		  "}\n"
+		  "KRETFUNC_PROBE(do_sys_openat2, int dfd, const char *filename, void *how, long ret) {\n"
+		  "    bpf_trace_printk(\"%ld\\n\", ret);\n"
+		  "    return 0;\n"
+		  "}\n",
+		  NULL, (const char *const[]){ "kfunc__do_sys_openat2", "kretfunc__do_sys_openat2",
+					      NULL });
+}
+
+static void test_tracepoint_errors(void)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc = compile("\n\nTRACEPOINT_PROBE(nosuch, event) { return 0; }\n", &r, &e);
+
+	CHECK(rc == -2 && strstr(e.msg, "prog.c:3: error: TRACEPOINT_PROBE(nosuch, event)"),
+	      "unknown tracepoint: %d '%s'", rc, e.msg);
+	bl_err_clear(&e);
+	expect_error("unknown tracepoint field",
+		     "TRACEPOINT_PROBE(sched, sched_switch) {\n\treturn args->nosuch;\n}\n",
+		     "prog.c:2:15: error: no member named 'nosuch'");
+}
+
+/* A BPF backend failure ("Cannot select") is an LLVM fatal error: it must
+ * come back as a compile error with the user's line, and leave the module
+ * able to compile again. */
+static void test_fatal_error(void)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc = compile("BPF_ARRAY(a, u8, 4);\n"
+			 "int f(void *ctx) {\n"
+			 "    int k = 0;\n"
+			 "    u8 *v = a.lookup(&k);\n"
+			 "    if (v) __sync_fetch_and_add(v, 1);\n"
+			 "    return 0;\n"
+			 "}\n", &r, &e);
+
+	CHECK(rc == -22, "fatal error: expected -EINVAL, got %d", rc);
+	CHECK(strstr(e.msg, "prog.c:5:") && strstr(e.msg, "BPF backend"),
+	      "fatal error: message '%s'", e.msg);
+	bl_err_clear(&e);
+	expect_ok("after a fatal error", "int g(void *ctx) { return 0; }\n", NULL,
+		  (const char *const[]){ "g", NULL });
+}
+
 static const struct bl_compiler_api *load_api(void)
 {
 	const char *path = getenv("BPFLUA_COMPILER");
@@ -195,8 +554,19 @@ int main(void)
 	CHECK(api->abi == BL_COMPILER_ABI, "abi %d", api->abi);
 	test_programs();
 	test_errors();
-	unlink(vmlinux);
-	rmdir(cache);
+	test_pch();
+	test_probe_args();
+	test_num_cpus();
+	test_deref();
+	if (access("/sys/kernel/tracing/events", R_OK) &&
+	    access("/sys/kernel/debug/tracing/events", R_OK))
+		printf("test_compile: tracepoint checks skipped (no tracefs)\n");
+	else {
+		test_probe_macros();
+		test_tracepoint_errors();
+	}
+	test_fatal_error();
+	remove_cache(cache);
 	printf("test_compile: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -1,0 +1,152 @@
+/* isolate.c - see isolate.h */
+#include "isolate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "codegen.h"
+
+/* What the child writes: this header, then msg, log and the object. */
+struct result_hdr {
+	int32_t rc;
+	uint32_t msg_len, log_len;
+	uint64_t elf_size;
+};
+
+static int write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= w;
+	}
+	return 0;
+}
+
+static void child(int fd, const struct bl_cc_env *env, const struct bl_compile_opts *o,
+		  const char *text)
+{
+	struct bl_err e = { 0 };
+	struct result_hdr h = { 0 };
+	void *elf = NULL;
+	size_t size = 0;
+
+	h.rc = bl_codegen(env, o, text, &elf, &size, &e);
+	h.msg_len = strlen(e.msg);
+	h.log_len = e.log ? strlen(e.log) : 0;
+	h.elf_size = h.rc ? 0 : size;
+	if (write_all(fd, &h, sizeof(h)) || write_all(fd, e.msg, h.msg_len) ||
+	    write_all(fd, e.log, h.log_len) || write_all(fd, elf, h.elf_size))
+		_exit(1);
+	_exit(0);
+}
+
+/* Everything until EOF (the child's exit), malloc'd. */
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 1 << 16;
+	ssize_t n;
+
+	*len = 0;
+	*buf = malloc(cap);
+	if (!*buf)
+		return -ENOMEM;
+	while ((n = read(fd, *buf + *len, cap - *len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		*len += n;
+		if (*len == cap) {
+			char *p = realloc(*buf, cap *= 2);
+
+			if (!p)
+				return -ENOMEM;
+			*buf = p;
+		}
+	}
+	return 0;
+}
+
+static int unpack(const char *buf, size_t len, void **elf, size_t *size, struct bl_err *e)
+{
+	struct result_hdr h;
+	const char *p = buf + sizeof(h);
+
+	memcpy(&h, buf, sizeof(h));
+	if (len != sizeof(h) + h.msg_len + h.log_len + h.elf_size || h.rc > 0)
+		return bl_errf(e, EIO, "compile failed: code generation returned a garbled result");
+	if (h.rc) {
+		bl_errf(e, -h.rc, "%.*s", (int)h.msg_len, p);
+		if (h.log_len)
+			bl_err_set_log(e, strndup(p + h.msg_len, h.log_len));
+		return h.rc;
+	}
+	*elf = malloc(h.elf_size);
+	if (!*elf)
+		return bl_errf(e, ENOMEM, "out of memory");
+	memcpy(*elf, p + h.msg_len + h.log_len, h.elf_size);
+	*size = h.elf_size;
+	return 0;
+}
+
+/* The child's status when it sent no result: how it ended. */
+static int died(int status, struct bl_err *e)
+{
+	if (WIFSIGNALED(status))
+		return bl_errf(e, EINVAL, "compile failed: code generation crashed (%s)",
+			       strsignal(WTERMSIG(status)));
+	return bl_errf(e, EINVAL, "compile failed: code generation exited with status %d",
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+int bl_codegen_isolated(const struct bl_cc_env *env, const struct bl_compile_opts *o,
+			const char *text, void **elf, size_t *size, struct bl_err *e)
+{
+	int fds[2], status = 0, err;
+	size_t len = 0;
+	char *buf = NULL;
+	pid_t pid;
+
+	bl_codegen_init();
+	if (pipe2(fds, O_CLOEXEC))
+		return bl_errf(e, errno, "compile: pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		close(fds[0]);
+		close(fds[1]);
+		return bl_errf(e, err, "compile: fork: %s", strerror(err));
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child(fds[1], env, o, text);
+	}
+	close(fds[1]);
+	err = read_all(fds[0], &buf, &len);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (err)
+		err = bl_errf(e, -err, "compile: reading the code generator's result: %s",
+			      strerror(-err));
+	else if (len < sizeof(struct result_hdr))
+		err = died(status, e);
+	else
+		err = unpack(buf, len, elf, size, e);
+	free(buf);
+	return err;
+}
