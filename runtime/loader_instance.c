@@ -25,7 +25,7 @@
 
 struct flavor_vars {
 	struct bpf_map *map;        /* the instance's .rodata, or NULL */
-	long flavor_off, nargs_off; /* -1 when absent */
+	long flavor_off, nargs_off, cpus_off; /* -1 when absent */
 };
 
 const char *bl_prog_type_desc(enum bpf_prog_type type, enum bpf_attach_type eat)
@@ -86,7 +86,7 @@ static void find_flavor_vars(struct bpf_object *obj, struct flavor_vars *fv)
 	int id;
 
 	fv->map = NULL;
-	fv->flavor_off = fv->nargs_off = -1;
+	fv->flavor_off = fv->nargs_off = fv->cpus_off = -1;
 	if (!btf)
 		return;
 	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
@@ -94,7 +94,14 @@ static void find_flavor_vars(struct bpf_object *obj, struct flavor_vars *fv)
 		return;
 	fv->flavor_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_FLAVOR_VAR);
 	fv->nargs_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_NARGS_VAR);
+	fv->cpus_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_NUM_CPUS_VAR);
 	fv->map = rodata_map(obj);
+}
+
+static void set_int(char *data, size_t size, long off, int value)
+{
+	if (off >= 0 && (size_t)off + sizeof(int) <= size)
+		*(int *)(data + off) = value;
 }
 
 static int set_flavor(struct bl_object *o, const struct bl_prog_spec *s,
@@ -114,9 +121,9 @@ static int set_flavor(struct bl_object *o, const struct bl_prog_spec *s,
 			      "or attach it as the probe type it was written for");
 		return -EINVAL;
 	}
-	*(int *)(data + fv->flavor_off) = s->flavor;
-	if (fv->nargs_off >= 0 && (size_t)fv->nargs_off + sizeof(int) <= size)
-		*(int *)(data + fv->nargs_off) = s->nargs;
+	set_int(data, size, fv->flavor_off, s->flavor);
+	set_int(data, size, fv->nargs_off, s->nargs);
+	set_int(data, size, fv->cpus_off, libbpf_num_possible_cpus()); /* bpf_num_cpus() */
 	return 0;
 }
 

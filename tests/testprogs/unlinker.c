@@ -8,6 +8,10 @@
 
 int main(int argc, char **argv)
 {
+	/* On the stack, written before the first call: a probe at syscall entry
+	 * reads it with bpf_probe_read_user_str, which cannot fault a page in,
+	 * and a string literal's page may not have been touched yet. */
+	char path[] = "/nonexistent-bltest/f";
 	long n;
 
 	if (argc != 3) {
@@ -17,7 +21,7 @@ int main(int argc, char **argv)
 	drop_to_uid(num_arg(argv[1], "UID"));
 	n = num_arg(argv[2], "N");
 	for (long i = 0; i < n; i++) {
-		if (syscall(SYS_unlink, "/nonexistent-bltest/f") == 0 || errno != ENOENT) {
+		if (syscall(SYS_unlink, path) == 0 || errno != ENOENT) {
 			fprintf(stderr, "unlink: expected ENOENT, got %s\n", strerror(errno));
 			return 2;
 		}
