@@ -1,21 +1,7 @@
 -- The sync example on the syscall tracepoint (this kernel has no kprobes),
 -- for bench/run: says "ready" on stderr once attached, then waits.
-local b = BPF{text = [[
-BPF_HASH(last);
-int do_trace(void *ctx) {
-    u64 ts, *tsp, delta, key = 0;
-    tsp = last.lookup(&key);
-    if (tsp != NULL) {
-        delta = bpf_ktime_get_ns() - *tsp;
-        if (delta < 1000000000)
-            bpf_trace_printk("%d\n", delta / 1000000);
-        last.delete(&key);
-    }
-    ts = bpf_ktime_get_ns();
-    last.update(&key, &ts);
-    return 0;
-}
-]]}
+local dir = arg[0]:match("^(.*)/") or "."
+local b = BPF{src_file = dir .. "/sync_tp.c"}
 b:attach_tracepoint{tp = "syscalls:sys_enter_sync", fn_name = "do_trace"}
 io.stderr:write("ready\n")
 b:trace_fields()

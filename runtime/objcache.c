@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cachedir.h"
+#include "fdio.h"
 #include "sha256.h"
 
 #define MAGIC "BPFLUAO1"
@@ -150,21 +151,6 @@ int bl_objcache_get(const char *key, void **elf, size_t *size, struct bl_err *e)
 	return -ENOENT;
 }
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p = (const char *)p + w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err *e)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32];
@@ -182,7 +168,7 @@ int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return bl_errf(e, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
-	if (write_all(fd, &h, sizeof(h)) || write_all(fd, elf, size) || fsync(fd)) {
+	if (bl_write_all(fd, &h, sizeof(h)) || bl_write_all(fd, elf, size) || fsync(fd)) {
 		err = bl_errf(e, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

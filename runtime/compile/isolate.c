@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../fdio.h"
 #include "codegen.h"
 
 /* What the child writes: this header, then msg, log and the object. */
@@ -18,23 +19,6 @@ struct result_hdr {
 	uint32_t msg_len, log_len;
 	uint64_t elf_size;
 };
-
-static int write_all(int fd, const void *data, size_t n)
-{
-	const char *p = data;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= w;
-	}
-	return 0;
-}
 
 static void child(int fd, const struct bl_cc_env *env, const struct bl_compile_opts *o,
 		  const char *text)
@@ -48,8 +32,8 @@ static void child(int fd, const struct bl_cc_env *env, const struct bl_compile_o
 	h.msg_len = strlen(e.msg);
 	h.log_len = e.log ? strlen(e.log) : 0;
 	h.elf_size = h.rc ? 0 : size;
-	if (write_all(fd, &h, sizeof(h)) || write_all(fd, e.msg, h.msg_len) ||
-	    write_all(fd, e.log, h.log_len) || write_all(fd, elf, h.elf_size))
+	if (bl_write_all(fd, &h, sizeof(h)) || bl_write_all(fd, e.msg, h.msg_len) ||
+	    bl_write_all(fd, e.log, h.log_len) || bl_write_all(fd, elf, h.elf_size))
 		_exit(1);
 	_exit(0);
 }
