@@ -6,6 +6,7 @@
  */
 #include "host.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@
 static lua_State *hooked_L;
 static volatile sig_atomic_t pending;   /* signal number not yet raised, or 0 */
 static volatile sig_atomic_t last_sig;  /* signal number of the latest interrupt */
+/* Self-pipe: the handler writes a byte, so a wait that polls the read end
+ * wakes even when the signal lands between its check and its poll(). */
+static int wake[2] = { -1, -1 };
 
 static void stop_hook(lua_State *L, lua_Debug *ar)
 {
@@ -29,6 +33,9 @@ static void on_signal(int sig)
 		_exit(128 + sig);
 	pending = sig;
 	last_sig = sig;
+	if (wake[1] >= 0 && write(wake[1], "", 1) < 0) {
+		/* full or closed: the flag still carries the interrupt */
+	}
 	if (hooked_L)
 		lua_sethook(hooked_L, stop_hook,
 			    LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
@@ -39,6 +46,8 @@ void bl_host_install_signals(lua_State *L)
 	struct sigaction sa;
 
 	hooked_L = L;
+	if (wake[0] < 0 && pipe2(wake, O_NONBLOCK | O_CLOEXEC))
+		wake[0] = wake[1] = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -52,11 +61,20 @@ int bl_host_interrupted(void)
 	return pending != 0;
 }
 
+int bl_host_interrupt_fd(void)
+{
+	return wake[0];
+}
+
 void bl_host_clear_interrupt(void)
 {
+	char buf[64];
+
 	if (hooked_L)
 		lua_sethook(hooked_L, NULL, 0, 0);
 	pending = 0;
+	while (wake[0] >= 0 && read(wake[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 int bl_host_raise_interrupt(lua_State *L)

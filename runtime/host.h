@@ -21,6 +21,10 @@ int bl_host_interrupted(void);
 int bl_host_raise_interrupt(lua_State *L);
 /* Forgets a pending interrupt without raising it (the REPL's prompt). */
 void bl_host_clear_interrupt(void);
+/* A descriptor that is readable while an interrupt is pending (a self-pipe
+ * written by the handler), or -1: blocking waits poll it beside their own,
+ * so a signal arriving just before the wait starts still ends it. */
+int bl_host_interrupt_fd(void);
 /* Called by every blocking wait before it blocks: the first call tells a
  * test engine or benchmark (through $BPFLUA_READY_FD) that the script has
  * finished setting up - probes are attached and it now waits for events. */

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,23 +22,31 @@
 #include "libpath.h"
 
 /* sleep(seconds): Ctrl-C raises "interrupted"; other signals resume it. */
+/* Sleeps on a poll() of the host's interrupt fd, so that a Ctrl-C arriving
+ * just before the wait starts still ends it. */
 static int l_sleep(lua_State *L)
 {
 	double s = luaL_checknumber(L, 1);
-	struct timespec ts;
+	struct pollfd p = { .fd = bl_host_interrupt_fd(), .events = POLLIN };
+	struct timespec now;
+	double end;
 
 	luaL_argcheck(L, s >= 0 && s == s, 1, "expected a non-negative number of seconds");
-	if (s > 1e9)
-		s = 1e9;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	if (bl_host_interrupted())
-		return bl_host_raise_interrupt(L);
 	bl_host_notify_ready();
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	end = (double)now.tv_sec + now.tv_nsec / 1e9 + (s > 1e9 ? 1e9 : s);
+	for (;;) {
+		double left;
+
 		if (bl_host_interrupted())
 			return bl_host_raise_interrupt(L);
-	return 0;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = end - ((double)now.tv_sec + now.tv_nsec / 1e9);
+		if (left <= 0)
+			return 0;
+		/* ceil to whole ms, so that a short sleep does not spin */
+		poll(&p, 1, left > 2e6 ? 2000000000 : (int)(left * 1000 + 0.999));
+	}
 }
 
 /* Kernel addresses do not fit a Lua number: Lua passes and receives them

@@ -38,6 +38,7 @@ static int l_trace_open(lua_State *L)
 	lua_setmetatable(L, -2);
 	if (bl_trace_pipe_open(&u->tp, &e) < 0)
 		return bl_lib_fail(L, &e);
+	bl_trace_pipe_set_cancel_fd(u->tp, bl_host_interrupt_fd());
 	return 1;
 }
 

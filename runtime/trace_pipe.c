@@ -22,6 +22,7 @@
 
 struct bl_trace_pipe {
 	int fd;
+	int cancel_fd;      /* readable = stop waiting (-EINTR), or -1 */
 	size_t start, end;  /* unread bytes are buf[start, end) */
 	char buf[BUF_SIZE + 1];
 };
@@ -40,6 +41,7 @@ int bl_trace_pipe_open(struct bl_trace_pipe **out, struct bl_err *e)
 	if (!tp)
 		return bl_errf(e, ENOMEM, "trace_pipe: out of memory");
 	snprintf(path, sizeof(path), "%s/trace_pipe", fs);
+	tp->cancel_fd = -1;
 	tp->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (tp->fd < 0) {
 		err = errno;
@@ -101,14 +103,25 @@ static char *compact(struct bl_trace_pipe *tp, int *len)
 	return line;
 }
 
-/* Waits for data; returns 1 when readable, 0 on timeout, -errno. */
-static int wait_readable(int fd, int nonblocking)
+void bl_trace_pipe_set_cancel_fd(struct bl_trace_pipe *tp, int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int n = poll(&p, 1, nonblocking ? 0 : -1);
+	tp->cancel_fd = fd;
+}
+
+/* Waits for data; returns 1 when readable, 0 on timeout, -EINTR when
+ * interrupted (a signal, or the cancel fd readable), other -errno. */
+static int wait_readable(const struct bl_trace_pipe *tp, int nonblocking)
+{
+	struct pollfd p[2] = {
+		{ .fd = tp->fd, .events = POLLIN },
+		{ .fd = tp->cancel_fd, .events = POLLIN },
+	};
+	int n = poll(p, tp->cancel_fd >= 0 ? 2 : 1, nonblocking ? 0 : -1);
 
 	if (n < 0)
 		return -errno;
+	if (tp->cancel_fd >= 0 && (p[1].revents & POLLIN))
+		return -EINTR;
 	return n > 0;
 }
 
@@ -119,7 +132,7 @@ static int fill(struct bl_trace_pipe *tp, int nonblocking, struct bl_err *e)
 	int ready;
 
 	for (;;) {
-		ready = wait_readable(tp->fd, nonblocking);
+		ready = wait_readable(tp, nonblocking);
 		if (ready == -EINTR)
 			return bl_errf(e, EINTR, "trace_pipe: interrupted");
 		if (ready < 0)
