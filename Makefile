@@ -101,6 +101,7 @@ test: all testprogs test-unit test-host test-vm
 
 test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do $$t; done
+	python3 tests/runtime/selftest.py
 
 test-host: all testprogs
 	python3 tests/runtime/engine.py --bpflua $(B)/bpflua tests/runtime/*.test
