@@ -144,12 +144,16 @@ int bl_objcache_get(const char *key, void **elf, size_t *size, struct bl_err *e)
 	if (fd < 0)
 		return -ENOENT;
 	*elf = read_entry(fd, size);
+	if (*elf)
+		futimens(fd, NULL);     /* recently used: pruned last */
 	close(fd);
 	if (*elf)
 		return 0;
 	unlink(path);   /* corrupt, truncated or not ours: rebuild it */
 	return -ENOENT;
 }
+
+static void prune(void);
 
 int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err *e)
 {
@@ -180,6 +184,7 @@ int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err
 		unlink(tmp);
 		return err;
 	}
+	prune();
 	return 0;
 }
 
@@ -245,4 +250,64 @@ int bl_objcache_clear(long *removed, struct bl_err *e)
 
 	*removed = 0;
 	return each_entry(remove_one, removed, dir, sizeof(dir), e);
+}
+
+/* Bounding the directory: past MAX_ENTRIES objects, the least recently
+ * used (oldest mtime: a hit refreshes it) go until KEEP_ENTRIES remain. Runs
+ * only after a compile, which costs far more than this scan. */
+#define MAX_ENTRIES 1024
+#define KEEP_ENTRIES 768
+
+struct aged {
+	char path[PATH_MAX + 256];
+	struct timespec mtime;
+};
+
+struct aged_list {
+	struct aged *v;
+	size_t n, cap;
+};
+
+static int collect_one(const char *path, const struct stat *st, void *arg)
+{
+	struct aged_list *l = arg;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct aged *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	snprintf(l->v[l->n].path, sizeof(l->v[l->n].path), "%s", path);
+	l->v[l->n++].mtime = st->st_mtim;
+	return 0;
+}
+
+static int older_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct aged *)a)->mtime;
+	const struct timespec *y = &((const struct aged *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+static void prune(void)
+{
+	struct aged_list l = { 0 };
+	struct bl_err e = { 0 };
+	char dir[PATH_MAX];
+	size_t i;
+
+	if (each_entry(collect_one, &l, dir, sizeof(dir), &e) == 0 && l.n > MAX_ENTRIES) {
+		qsort(l.v, l.n, sizeof(*l.v), older_first);
+		for (i = 0; i < l.n - KEEP_ENTRIES; i++)
+			unlink(l.v[i].path);
+	}
+	free(l.v);
+	bl_err_clear(&e);
 }

@@ -9,7 +9,8 @@
  * Entries live in <cachedir>/objects/ (cachedir.h: 0700, owner checked);
  * each is written to a temporary file and renamed, and carries a SHA-256 of
  * the object, checked on every read: a truncated or altered entry is
- * deleted and rebuilt, never loaded.
+ * deleted and rebuilt, never loaded. A hit refreshes the entry's mtime;
+ * past 1024 entries, a write drops the least recently used down to 768.
  */
 #ifndef BL_OBJCACHE_H
 #define BL_OBJCACHE_H
