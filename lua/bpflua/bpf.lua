@@ -104,7 +104,9 @@ local function compile(text, filename, cflags, debug)
   if bit.band(debug, DEBUG_PREPROCESSOR) ~= 0 and rewritten then
     io.stderr:write(rewritten, "\n")
   end
-  if debug ~= 0 and warnings and warnings ~= "" then io.stderr:write(warnings, "\n") end
+  -- clang's default warnings are few and point at real mistakes: shown as
+  -- BCC shows them (only when compiling: a cached object had them before).
+  if warnings and warnings ~= "" then io.stderr:write(warnings, "\n") end
   return elf
 end
 
