@@ -72,8 +72,11 @@ static int l_attach_kprobe(lua_State *L)
 	return attach_result(L, r, l, &e);
 }
 
-/* o:attach_tracepoint(fn, "cat:ev") */
-static int l_attach_tracepoint(lua_State *L)
+typedef int (*attach_tp_fn)(struct bl_object *o, const char *fn, const char *tp,
+			    struct bl_link **out, struct bl_err *e);
+
+/* o:attach_<kind>(fn, tp): the tracepoint kinds take the same arguments. */
+static int attach_tp(lua_State *L, attach_tp_fn attach)
 {
 	struct bl_object *o = bl_lib_checkobject(L, 1);
 	const char *fn = luaL_checkstring(L, 2);
@@ -81,21 +84,20 @@ static int l_attach_tracepoint(lua_State *L)
 	struct bl_link *l = NULL;
 	struct bl_err e = { 0 };
 
-	int r = bl_attach_tracepoint(o, fn, tp, &l, &e);
+	int r = attach(o, fn, tp, &l, &e);
 	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_tracepoint(fn, "cat:ev") */
+static int l_attach_tracepoint(lua_State *L)
+{
+	return attach_tp(L, bl_attach_tracepoint);
 }
 
 /* o:attach_raw_tracepoint(fn, tp) */
 static int l_attach_raw_tracepoint(lua_State *L)
 {
-	struct bl_object *o = bl_lib_checkobject(L, 1);
-	const char *fn = luaL_checkstring(L, 2);
-	const char *tp = luaL_checkstring(L, 3);
-	struct bl_link *l = NULL;
-	struct bl_err e = { 0 };
-
-	int r = bl_attach_raw_tracepoint(o, fn, tp, &l, &e);
-	return attach_result(L, r, l, &e);
+	return attach_tp(L, bl_attach_raw_tracepoint);
 }
 
 /* o:attach_uprobe(fn, path, sym|nil, offset, pid, retprobe) */
