@@ -33,3 +33,13 @@ uint64_t bl_monotonic_ns(void);
 size_t bl_strnlen(const char *s, size_t max);
 /* Possible CPUs: per-CPU maps hold one value for each. -errno on failure. */
 int bl_num_possible_cpus(void);
+
+/* Event streams (runtime/events.h): the batch of records a poll drained.
+ * data points into the batch (valid until the next poll of that buffer);
+ * cpu is -1 for ring buffers. */
+struct bl_events;
+struct bl_event_rec { const void *data; uint32_t size; int32_t cpu; };
+int bl_events_count(const struct bl_events *ev);
+const struct bl_event_rec *bl_events_records(const struct bl_events *ev);
+/* Samples the kernel dropped (perf buffer full) since the last call. */
+uint64_t bl_events_take_lost(struct bl_events *ev);

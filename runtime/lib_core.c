@@ -73,5 +73,6 @@ int luaopen_bpflua_core(lua_State *L)
 	bl_lib_open_attach(L);
 	bl_lib_open_trace(L);
 	bl_lib_open_sys(L);
+	bl_lib_open_events(L);
 	return 1;
 }

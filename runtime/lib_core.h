@@ -19,6 +19,7 @@ struct bl_object;
 #define BL_OBJECT_MT "bpflua.object"
 #define BL_LINK_MT   "bpflua.link"
 #define BL_TRACE_MT  "bpflua.trace_pipe"
+#define BL_EVENTS_MT "bpflua.events"
 
 /* Pushes nil, e->msg, e->log (or nil), e->code; clears e; returns 4. */
 int bl_lib_fail(lua_State *L, struct bl_err *e);
@@ -38,5 +39,6 @@ void bl_lib_open_object(lua_State *L);
 void bl_lib_open_attach(lua_State *L);
 void bl_lib_open_trace(lua_State *L);
 void bl_lib_open_sys(lua_State *L);
+void bl_lib_open_events(lua_State *L);
 
 #endif

@@ -14,6 +14,7 @@
 #include <lua.h>
 
 #include "btf/ctype.h"
+#include "btf/event_type.h"
 #include "build.h"
 #include "lib_core.h"
 #include "loader.h"
@@ -156,6 +157,22 @@ static void set_ctype(lua_State *L, const struct btf *btf, unsigned int id,
 	bl_err_clear(&e);
 }
 
+/* t.event_ctype: the record type of an output map (btf/event_type.h), or
+ * t.event_ctype_error when submissions disagree. */
+static void set_event_ctype(lua_State *L, const struct btf *btf, const char *map)
+{
+	struct bl_err e = { 0 };
+	int id = bl_btf_event_type(btf, map, &e);
+
+	if (id < 0) {
+		lua_pushstring(L, e.msg);
+		lua_setfield(L, -2, "event_ctype_error");
+		bl_err_clear(&e);
+		return;
+	}
+	set_ctype(L, btf, (unsigned int)id, "event_ctype");
+}
+
 static void set_int(lua_State *L, const char *field, lua_Integer v)
 {
 	lua_pushinteger(L, v);
@@ -180,6 +197,8 @@ static void push_map_info(lua_State *L, const struct bl_object *o,
 	set_int(L, "flags", m->flags);
 	set_ctype(L, bl_object_btf(o), m->btf_key_type_id, "key_ctype");
 	set_ctype(L, bl_object_btf(o), m->btf_value_type_id, "value_ctype");
+	if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY || m->type == BPF_MAP_TYPE_RINGBUF)
+		set_event_ctype(L, bl_object_btf(o), m->name);
 }
 
 /* maps() -> { info, ... }: name, type ("hash", ...), fd, sizes, ctypes */

@@ -200,15 +200,30 @@
 		bpf_map_update_elem(&(m), &__bl_k, &__bl_z, BPF_NOEXIST);	\
 	} })
 
-#define __bl_perf_submit(m, ctx, data, size)					\
-	bpf_perf_event_output(ctx, &(m), BPF_F_CURRENT_CPU, data, size)
+/* The record type of an output map, for Lua's t:event(data): where a
+ * record is submitted, a function-local static pointer named
+ * __bl_event_<map>, of type typeof(data) *, in section .bl_events. Clang
+ * describes it in the object's BTF (a VAR in DATASEC .bl_events); libbpf
+ * skips the section (no map, nothing loaded), and the runtime looks the
+ * name up (runtime/btf/event_type.c): the type behind typeof(data) is the
+ * record - struct data_t for &data, the pointee of a reserved pointer. A
+ * pointer, whatever data is, so a void * or a large array costs 8 bytes. */
+#define __bl_event_type(m, data)						\
+	static __attribute__((section(".bl_events"), used))			\
+	__typeof__(data) *__bl_event_##m
+#define __bl_perf_submit(m, ctx, data, size) ({				\
+	__bl_event_type(m, data);						\
+	bpf_perf_event_output(ctx, &(m), BPF_F_CURRENT_CPU, data, size); })
 #define __bl_perf_submit_skb(m, ctx, skb_len, data, size)			\
 	bpf_perf_event_output(ctx, &(m),					\
 			      ((__u64)(skb_len) << 32) | BPF_F_CURRENT_CPU, data, size)
-#define __bl_ringbuf_output(m, data, size, flags)				\
-	bpf_ringbuf_output(&(m), data, size, flags)
+#define __bl_ringbuf_output(m, data, size, flags) ({				\
+	__bl_event_type(m, data);						\
+	bpf_ringbuf_output(&(m), data, size, flags); })
 #define __bl_ringbuf_reserve(m, size) bpf_ringbuf_reserve(&(m), size, 0)
-#define __bl_ringbuf_submit(m, data, flags) bpf_ringbuf_submit(data, flags)
+#define __bl_ringbuf_submit(m, data, flags) ({					\
+	__bl_event_type(m, data);						\
+	bpf_ringbuf_submit(data, flags); })
 #define __bl_ringbuf_discard(m, data, flags) bpf_ringbuf_discard(data, flags)
 #define __bl_get_stackid(m, ctx, flags) bpf_get_stackid(ctx, &(m), flags)
 #define __bl_push(m, v, flags) bpf_map_push_elem(&(m), v, flags)

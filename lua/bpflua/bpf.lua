@@ -15,6 +15,7 @@ local ffi = require "ffi"
 local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
+local events = require "bpflua.events"
 
 args.own(debug.getinfo(1, "S").source)
 
@@ -500,6 +501,7 @@ function BPF:cleanup()
       group[key] = nil
     end
   end
+  events.close_all(p.life)
   p.obj:close()
   live[self] = nil
 end
@@ -574,6 +576,29 @@ end
 mt.__tostring = function(self)
   local p = rawget(self, P)
   return p.life.open and "BPF object (" .. p.obj:name() .. ")" or "BPF object (cleaned up)"
+end
+
+---------------------------------------------------------------- event buffers
+
+-- Poll rounds over the buffers opened with t:open_perf_buffer and
+-- t:open_ring_buffer (lua/bpflua/events.lua); each returns the number of
+-- records delivered. BCC's default timeout, -1, waits for the first records.
+local p_perf_poll = method("perf_buffer_poll", { { "timeout", "integer", -1 } })
+function BPF:perf_buffer_poll(...)
+  local timeout = p_perf_poll(self, ...)
+  return events.poll(priv(self).life, "perf", "perf_buffer_poll", tonumber(timeout))
+end
+
+local p_ring_poll = method("ring_buffer_poll", { { "timeout", "integer", -1 } })
+function BPF:ring_buffer_poll(...)
+  local timeout = p_ring_poll(self, ...)
+  return events.poll(priv(self).life, "ring", "ring_buffer_poll", tonumber(timeout))
+end
+
+local p_ring_consume = method("ring_buffer_consume", {})
+function BPF:ring_buffer_consume(...)
+  p_ring_consume(self, ...)
+  return events.consume(priv(self).life, "ring_buffer_consume")
 end
 
 ---------------------------------------------------------------- trace pipe
