@@ -308,6 +308,17 @@ function Table:zero()
   end
 end
 
+-- Histograms, printed as BCC prints them (bpflua.hist).
+local hist = require "bpflua.hist"
+local p_log2 = method("print_log2_hist", hist.params)
+function Table:print_log2_hist(...)
+  return hist.print_log2(self, state(self).key, p_log2(self, ...))
+end
+local p_linear = method("print_linear_hist", hist.params)
+function Table:print_linear_hist(...)
+  return hist.print_linear(self, state(self).key, p_linear(self, ...))
+end
+
 -- Arrays: every index exists; deleting zeroes, as BCC does.
 local Array = M.class(Table)
 M.Array = Array
