@@ -9,8 +9,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -19,9 +17,6 @@
 
 #include "ksyms.h"
 
-#define TRACEFS_MAGIC_NR 0x74726163
-#define TRACEFS_DIR "/sys/kernel/tracing"
-#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
 
 static int file_exists(const char *path)
 {
@@ -115,36 +110,6 @@ int bl_has_raw_tracepoint(void)
 	if (cached < 0)
 		cached = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
 	return cached;
-}
-
-static int is_tracefs(const char *dir)
-{
-	struct statfs st;
-
-	return statfs(dir, &st) == 0 && st.f_type == TRACEFS_MAGIC_NR;
-}
-
-const char *bl_tracefs(struct bl_err *e)
-{
-	static const char *cached;
-
-	if (cached)
-		return cached;
-	if (is_tracefs(TRACEFS_DIR))
-		return cached = TRACEFS_DIR;
-	/* Not mounted: mount it where the kernel provides the mount point. */
-	if (file_exists(TRACEFS_DIR) &&
-	    mount("nodev", TRACEFS_DIR, "tracefs", 0, NULL) == 0)
-		return cached = TRACEFS_DIR;
-	/* Older setups expose it only through debugfs (automounted there). */
-	if (file_exists(DEBUGFS_TRACING "/trace_pipe"))
-		return cached = DEBUGFS_TRACING;
-	bl_errf(e, errno ? errno : ENOENT,
-		"tracefs not found: %s is not mounted and mounting it failed (%s)",
-		TRACEFS_DIR, strerror(errno ? errno : ENOENT));
-	bl_err_append(e, "hint: run as root, or mount it: mount -t tracefs nodev %s",
-		      TRACEFS_DIR);
-	return NULL;
 }
 
 int bl_tracepoint_exists(const char *category, const char *event)

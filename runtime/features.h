@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "tracefs.h"   /* bl_tracefs(), used with these probes */
 
 int bl_has_kprobes(void);        /* kprobe PMU or kprobe_events present */
 /* The perf PMUs bpflua attaches through (never tracefs *_events, whose
@@ -15,9 +16,6 @@ int bl_has_kprobe_pmu(void);
 int bl_has_uprobe_pmu(void);
 int bl_has_fentry(void);         /* a BPF_PROG_TYPE_TRACING fentry program loads */
 int bl_has_raw_tracepoint(void);
-/* tracefs mount point ("/sys/kernel/tracing"), mounting it when needed;
- * NULL with e filled when it cannot be found or mounted. */
-const char *bl_tracefs(struct bl_err *e);
 int bl_tracepoint_exists(const char *category, const char *event);
 /* "__x64_sys_" on x86_64 with syscall wrappers, else "sys_" (as this kernel names them). */
 const char *bl_syscall_prefix(void);

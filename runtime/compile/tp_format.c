@@ -6,13 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <unistd.h>
 
+#include "../tracefs.h"
 #include "prepass.h"
 
-#define TRACEFS_DIR "/sys/kernel/tracing"
-#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
 #define MAX_TPS 64
 #define NAME_MAX_LEN 128
 
@@ -132,24 +129,23 @@ static void scan_text(struct scan *s, const char *text)
 
 /* ---- the format file ---- */
 
-/* events/ under tracefs, mounting tracefs where the kernel provides its
- * mount point (as the runtime does, features.c) when neither is there. */
-static const char *events_dir(void)
+/* events/ under tracefs (mounted there if needed, as the runtime does). */
+static const char *events_dir(char *buf, size_t len)
 {
-	if (!access(TRACEFS_DIR "/events", R_OK))
-		return TRACEFS_DIR "/events";
-	if (!access(DEBUGFS_TRACING "/events", R_OK))
-		return DEBUGFS_TRACING "/events";
-	if (!access(TRACEFS_DIR, R_OK) && !mount("nodev", TRACEFS_DIR, "tracefs", 0, NULL) &&
-	    !access(TRACEFS_DIR "/events", R_OK))
-		return TRACEFS_DIR "/events";
-	return NULL;
+	struct bl_err e = { 0 };
+	const char *fs = bl_tracefs(&e);
+
+	bl_err_clear(&e);
+	if (!fs)
+		return NULL;
+	snprintf(buf, len, "%s/events", fs);
+	return buf;
 }
 
 static FILE *open_format(const struct tp *t)
 {
-	const char *dir = events_dir();
-	char path[512];
+	char events[128], path[512];
+	const char *dir = events_dir(events, sizeof(events));
 
 	if (!dir || strchr(t->cat, '/') || strchr(t->ev, '/'))
 		return NULL;
