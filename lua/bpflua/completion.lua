@@ -3,51 +3,20 @@
 -- Outside strings: Lua names resolved from the globals through `.` and `:`
 -- (methods come from metatables, so a BPF object's methods complete, and its
 -- tables complete as b["name"]). Inside a string: kernel functions that can
--- be probed and "category:event" tracepoint names, read once, lazily, from
--- tracefs.
+-- be probed and "category:event" tracepoint names, read once, lazily.
 local M = {}
 
-local TRACEFS = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" }
-local cache = {}
+local core = require("bpflua.core")
 
-local function read_lines(name, pick)
-  if cache[name] then return cache[name] end
-  local out = {}
-  for _, dir in ipairs(TRACEFS) do
-    local f = io.open(dir .. "/" .. name)
-    if f then
-      for line in f:lines() do
-        local v = pick(line)
-        if v then out[#out + 1] = v end
-      end
-      f:close()
-      break
-    end
-  end
-  cache[name] = out
-  return out
-end
-
--- Lockdown may hide available_filter_functions: kallsyms' text symbols then.
-local function kallsyms_text()
-  if cache.kallsyms then return cache.kallsyms end
-  local out, f = {}, io.open("/proc/kallsyms")
-  if f then
-    for line in f:lines() do
-      local kind, name = line:match("^%x+ ([tT]) ([^%s%[]+)")
-      if kind then out[#out + 1] = name end
-    end
-    f:close()
-  end
-  cache.kallsyms = out
-  return out
-end
+-- Every probeable kernel function and "cat:ev" tracepoint, read once: the
+-- same lists (and lockdown fallback) as get_kprobe_functions and tp_re.
+local names
 
 local function kernel_names()
-  local funcs = read_lines("available_filter_functions", function(l) return l:match("^(%S+)") end)
-  if #funcs == 0 then funcs = kallsyms_text() end
-  local events = read_lines("available_events", function(l) return l end)
-  return funcs, events
+  if not names then
+    names = { funcs = core.kprobe_functions(".*") or {}, events = core.tracepoints(".*") or {} }
+  end
+  return names.funcs, names.events
 end
 
 local function add_prefixed(out, list, prefix, limit)
