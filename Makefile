@@ -29,7 +29,7 @@ LLVM_CXX    := $(filter-out -std=% -fno-exceptions,$(shell $(LLVM_CONFIG) --cxxf
 COMP_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang -lclang-cpp $(shell $(LLVM_CONFIG) --libs) -lstdc++
 
 # The host: everything under runtime/ except the compiler module.
-HOST_SRC    := $(wildcard runtime/*.c runtime/btf/*.c)
+HOST_SRC    := $(wildcard runtime/*.c runtime/btf/*.c runtime/sym/*.c)
 HOST_OBJ    := $(HOST_SRC:%.c=$(B)/%.o)
 LUA_SRC     := $(shell find lua -name '*.lua' | sort)
 LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)

@@ -15,7 +15,7 @@
 #include "../bpf-headers/bpflua/flavor.h"
 #include "attach_int.h"
 #include "features.h"
-#include "ksyms.h"
+#include "sym/ksyms.h"
 
 static const char *kind_name(int retprobe)
 {

@@ -8,7 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach_int.h"
-#include "elf_sym.h"
+#include "sym/elf_sym.h"
 #include "features.h"
 
 static int resolve(const char *path, const char *sym, unsigned long offset,

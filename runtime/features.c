@@ -15,7 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "ksyms.h"
+#include "sym/ksyms.h"
 
 
 static int file_exists(const char *path)

@@ -17,9 +17,9 @@
 
 #include "features.h"
 #include "host.h"
-#include "ksyms.h"
+#include "sym/ksyms.h"
 #include "lib_core.h"
-#include "libpath.h"
+#include "sym/libpath.h"
 
 /* sleep(seconds): Ctrl-C raises "interrupted"; other signals resume it. */
 /* Sleeps on a poll() of the host's interrupt fd, so that a Ctrl-C arriving
