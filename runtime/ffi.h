@@ -1,7 +1,7 @@
 /* ffi.h - the C functions Lua calls through LuaJIT's FFI (ffi.C.bl_*).
  *
  * Plain declarations only - no #include, no macros, no typedefs of our own -
- * because this exact text is both a C header (maps.c includes it, so the
+ * because this exact text is both a C header (ffi.c includes it, so the
  * compiler checks that definitions match) and the text lua/bpflua/table.lua
  * hands to ffi.cdef (embedded as bl_embedded_ffi, entry "ffi.h"). One source
  * of truth: the prototypes Lua calls cannot drift from the C library.

@@ -41,7 +41,7 @@ void bl_lib_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
 	lua_pop(L, 1);
 }
 
-/* The text Lua passes to ffi.cdef: the same declarations maps.c compiles. */
+/* The text Lua passes to ffi.cdef: the same declarations ffi.c compiles. */
 static int l_ffi_header(lua_State *L)
 {
 	const struct bl_embedded_file *f = bl_embed_find(bl_embedded_ffi, "ffi.h");

@@ -1,5 +1,6 @@
-/* maps.c - the FFI data path, see ffi.h. No Lua API here: Lua calls these
- * directly through ffi.C, once per element, so they stay thin. */
+/* ffi.c - implements ffi.h: the data path Lua calls through LuaJIT's FFI.
+ * No Lua API here: Lua calls these directly through ffi.C, once per element,
+ * so they stay thin. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
