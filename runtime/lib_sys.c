@@ -1,15 +1,10 @@
 /* lib_sys.c - bpflua.core: the system around the programs: interruptible
  * sleep, kernel symbols, kernel function and tracepoint lists (POSIX ERE),
- * library lookup, and the kernel's features.
+ * library lookup, and the kernel's features. Bindings only: what they
+ * return is worked out in plain C modules (probe_list.c, sym/, features.c).
  */
-#include <dirent.h>
-#include <errno.h>
 #include <poll.h>
-#include <regex.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include <lauxlib.h>
@@ -19,6 +14,7 @@
 #include "host.h"
 #include "sym/ksyms.h"
 #include "lib_core.h"
+#include "probe_list.h"
 #include "sym/libpath.h"
 
 /* sleep(seconds): Ctrl-C raises "interrupted"; other signals resume it. */
@@ -106,208 +102,38 @@ static int l_ksymname(lua_State *L)
 	return push_addr(L, bl_ksym_addr(name));
 }
 
-/* BCC anchors these: get_kprobe_functions uses re.fullmatch, the tracepoint
- * and symbol lists re.match (start only). */
-static int compile_re(lua_State *L, regex_t *re, const char *pat, int full)
+/* Pushes the names as an array and frees them. */
+static int push_names(lua_State *L, struct bl_names *l)
 {
-	size_t n = strlen(pat) + 8;
-	char *anchored = malloc(n), err[256];
-	int r;
-
-	if (!anchored)
-		return luaL_error(L, "out of memory");
-	snprintf(anchored, n, full ? "^(%s)$" : "^(%s)", pat);
-	r = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
-	free(anchored);
-	if (r == 0)
-		return 0;
-	regerror(r, re, err, sizeof(err));
-	lua_pushnil(L);
-	lua_pushfstring(L, "invalid regular expression '%s': %s", pat, err);
-	return 2;
-}
-
-static int has_prefix(const char *s, const char *p)
-{
-	return strncmp(s, p, strlen(p)) == 0;
-}
-
-/* Functions kprobes can never attach to, as BCC filters them by name. */
-static int unattachable(const char *fn)
-{
-	const char *cold = strstr(fn, ".cold");
-
-	return has_prefix(fn, "_kbl_addr_") || has_prefix(fn, "__perf") ||
-	       has_prefix(fn, "perf_") || has_prefix(fn, "__SCT__") ||
-	       (cold && strspn(cold + 5, ".0123456789") == strlen(cold + 5));
-}
-
-/* Adds the kprobe blacklist's names to the set at the top of the stack
- * (debugfs may be absent: then there is nothing to add). */
-static void load_blacklist(lua_State *L)
-{
-	FILE *f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
-	char line[512], name[256];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %255s", name) == 1) {
-			lua_pushboolean(L, 1);
-			lua_setfield(L, -2, name);
-		}
-	fclose(f);
-}
-
-/* Appends fn to the array at -2 unless the set at -1 already has it. */
-static void add_unique(lua_State *L, const char *fn)
-{
-	lua_getfield(L, -1, fn);
-	if (lua_toboolean(L, -1)) {
-		lua_pop(L, 1);
-		return;
+	lua_createtable(L, (int)l->n, 0);
+	for (size_t i = 0; i < l->n; i++) {
+		lua_pushstring(L, l->v[i]);
+		lua_rawseti(L, -2, (int)i + 1);
 	}
-	lua_pop(L, 1);
-	lua_pushboolean(L, 1);
-	lua_setfield(L, -2, fn);
-	lua_pushstring(L, fn);
-	lua_rawseti(L, -3, (int)lua_objlen(L, -3) + 1);
+	bl_names_free(l);
+	return 1;
 }
 
-static FILE *open_tracefs(lua_State *L, const char *file, int *nret)
-{
-	struct bl_err e = { 0 };
-	const char *dir = bl_tracefs(&e);
-	char path[512];
-	FILE *f;
-
-	if (!dir) {
-		*nret = bl_lib_fail(L, &e);
-		return NULL;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	if (!f) {
-		bl_errf(&e, errno, "cannot read %s: %s", path, strerror(errno));
-		*nret = bl_lib_fail(L, &e);
-	}
-	return f;
-}
-
-/* The function name on a line of available_filter_functions ("name
- * [module]") or of /proc/kallsyms ("addr type name [module]", text symbols
- * only), or NULL to skip the line. */
-static char *function_name(char *line, int from_kallsyms)
-{
-	char type, *name;
-
-	if (!from_kallsyms) {
-		line[strcspn(line, " \t\n")] = '\0';
-		return *line ? line : NULL;
-	}
-	if (sscanf(line, "%*s %c", &type) != 1 || !strchr("tTwW", type))
-		return NULL;
-	name = strchr(strchr(line, ' ') + 1, ' ');
-	if (!name)
-		return NULL;
-	name++;
-	name[strcspn(name, " \t\n")] = '\0';
-	return *name ? name : NULL;
-}
-
-/* kprobe_functions(re) -> { name, ... } | nil, msg: traceable kernel
- * functions whose whole name matches the POSIX ERE. */
+/* kprobe_functions(re) -> { name, ... } (sorted) | nil, msg */
 static int l_kprobe_functions(lua_State *L)
 {
-	const char *pat = luaL_checkstring(L, 1);
-	char line[512], *fn;
-	regex_t re;
-	int r = compile_re(L, &re, pat, 1), kallsyms = 0;
-	FILE *f;
+	struct bl_names l;
+	struct bl_err e = { 0 };
 
-	if (r)
-		return r;
-	f = open_tracefs(L, "available_filter_functions", &r);
-	if (!f) {
-		/* tracefs hides it under lockdown: kallsyms lists the same text */
-		kallsyms = 1;
-		f = fopen("/proc/kallsyms", "r");
-		if (!f) {
-			regfree(&re);
-			return r;       /* the tracefs error says more */
-		}
-		lua_pop(L, r);
-	}
-	lua_newtable(L);                /* result */
-	lua_newtable(L);                /* seen, pre-filled with the blacklist */
-	load_blacklist(L);
-	while (fgets(line, sizeof(line), f)) {
-		fn = function_name(line, kallsyms);
-		if (fn && !unattachable(fn) && regexec(&re, fn, 0, NULL, 0) == 0)
-			add_unique(L, fn);
-	}
-	fclose(f);
-	regfree(&re);
-	lua_pop(L, 1);
-	return 1;
+	if (bl_kprobe_functions(luaL_checkstring(L, 1), &l, &e))
+		return bl_lib_fail(L, &e);
+	return push_names(L, &l);
 }
 
-static int is_event_dir(const struct dirent *d)
-{
-	return d->d_name[0] != '.' && (d->d_type == DT_DIR || d->d_type == DT_UNKNOWN);
-}
-
-/* Appends "cat:ev" for each event directory of category `cat` matching re. */
-static void add_category(lua_State *L, const char *dir, const char *cat, regex_t *re)
-{
-	char path[512], tp[512];
-	struct dirent *d;
-	DIR *dp;
-
-	snprintf(path, sizeof(path), "%s/events/%s", dir, cat);
-	dp = opendir(path);
-	if (!dp)
-		return;
-	while ((d = readdir(dp)))
-		if (is_event_dir(d)) {
-			snprintf(tp, sizeof(tp), "%s:%s", cat, d->d_name);
-			if (regexec(re, tp, 0, NULL, 0) == 0) {
-				lua_pushstring(L, tp);
-				lua_rawseti(L, -2, (int)lua_objlen(L, -2) + 1);
-			}
-		}
-	closedir(dp);
-}
-
-/* tracepoints(re) -> { "cat:ev", ... } | nil, msg */
+/* tracepoints(re) -> { "cat:ev", ... } (sorted) | nil, msg */
 static int l_tracepoints(lua_State *L)
 {
-	const char *pat = luaL_checkstring(L, 1);
+	struct bl_names l;
 	struct bl_err e = { 0 };
-	const char *dir;
-	char path[512];
-	struct dirent *d;
-	regex_t re;
-	DIR *dp;
-	int r = compile_re(L, &re, pat, 0);
 
-	if (r)
-		return r;
-	dir = bl_tracefs(&e);
-	snprintf(path, sizeof(path), "%s/events", dir ? dir : "");
-	if (!dir || !(dp = opendir(path))) {
-		regfree(&re);
-		if (dir)
-			bl_errf(&e, errno, "cannot list %s: %s", path, strerror(errno));
+	if (bl_tracepoints(luaL_checkstring(L, 1), &l, &e))
 		return bl_lib_fail(L, &e);
-	}
-	lua_newtable(L);
-	while ((d = readdir(dp)))
-		if (is_event_dir(d))
-			add_category(L, dir, d->d_name, &re);
-	closedir(dp);
-	regfree(&re);
-	return 1;
+	return push_names(L, &l);
 }
 
 /* find_library(name) -> path | nil, msg */

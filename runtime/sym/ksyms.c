@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdio.h"
+
 #define KALLSYMS "/proc/kallsyms"
 
 struct ksyms {
@@ -38,39 +40,7 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp((*x)->name, (*y)->name);
 }
 
-/* Reads the whole file: kallsyms has no usable size, so grow as we go. */
-static char *slurp(const char *path, size_t *len, struct bl_err *e)
-{
-	size_t cap = 1 << 22, n = 0;
-	char *buf = malloc(cap), *tmp;
-	FILE *f = fopen(path, "re");
-	size_t got;
-
-	if (!f || !buf) {
-		int err = f ? ENOMEM : errno;
-
-		free(buf);
-		if (f)
-			fclose(f);
-		bl_errf(e, err, "cannot read %s: %s", path, strerror(err));
-		return NULL;
-	}
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (cap - n > 1)
-			continue;
-		tmp = realloc(buf, cap *= 2);
-		if (!tmp)
-			break;
-		buf = tmp;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
-static int add_sym(uint64_t addr, char *name, char *module)
+static int add_sym(uint64_t addr, char type, char *name, char *module)
 {
 	struct bl_ksym *tmp;
 
@@ -83,7 +53,7 @@ static int add_sym(uint64_t addr, char *name, char *module)
 		ks.syms = tmp;
 		ks.cap = cap;
 	}
-	ks.syms[ks.count++] = (struct bl_ksym){ addr, name, module };
+	ks.syms[ks.count++] = (struct bl_ksym){ addr, name, module, type };
 	return 0;
 }
 
@@ -107,7 +77,7 @@ static int parse_line(char *line)
 				*p = '\0';
 		}
 	}
-	return add_sym(addr, name, module);
+	return add_sym(addr, end[1], name, module);
 }
 
 static int build_name_index(void)
@@ -137,9 +107,9 @@ int bl_ksyms_load(struct bl_err *e)
 
 	if (ks.arena)
 		return 0;
-	ks.arena = slurp(KALLSYMS, &len, e);
-	if (!ks.arena)
-		return -e->code;
+	err = bl_read_file(KALLSYMS, &ks.arena, &len);
+	if (err)
+		return bl_errf(e, -err, "cannot read %s: %s", KALLSYMS, strerror(-err));
 	for (line = ks.arena; line && *line && !err; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -210,14 +180,8 @@ int bl_ksym_exists(const char *name)
 	return find_by_name(name) != NULL;
 }
 
-int bl_ksym_count(void)
+const struct bl_ksym *bl_ksyms(int *count)
 {
-	return ensure_loaded() ? 0 : ks.count;
-}
-
-const struct bl_ksym *bl_ksym_get(int i)
-{
-	if (ensure_loaded() || i < 0 || i >= ks.count)
-		return NULL;
-	return &ks.syms[i];
+	*count = ensure_loaded() ? 0 : ks.count;
+	return *count ? ks.syms : NULL;
 }
