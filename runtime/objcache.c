@@ -168,22 +168,15 @@ int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err
 	bl_sha256_init(&s);
 	bl_sha256_update(&s, elf, size);
 	bl_sha256_final(&s, h.sha);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = bl_tmp_create(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return bl_errf(e, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
-	if (bl_write_all(fd, &h, sizeof(h)) || bl_write_all(fd, elf, size) || fsync(fd)) {
-		err = bl_errf(e, errno, "cannot write cache entry %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
+		return bl_errf(e, -fd, "cannot write cache entry %s: %s", path, strerror(-fd));
+	err = bl_write_all(fd, &h, sizeof(h)) || bl_write_all(fd, elf, size) || fsync(fd)
+		? -errno : 0;
 	close(fd);
-	if (rename(tmp, path)) {
-		err = bl_errf(e, errno, "cannot rename cache entry to %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return err;
-	}
+	err = bl_tmp_commit(tmp, path, err);
+	if (err)
+		return bl_errf(e, -err, "cannot write cache entry %s: %s", path, strerror(-err));
 	prune();
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "../cachedir.h"
+#include "../fdio.h"
 
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 /* Bump when the generated text changes, so old cached headers are not reused. */
@@ -130,28 +131,24 @@ static int generate(const void *raw, size_t size, const char *path, struct bl_er
 	if (!btf)
 		return bl_errf(e, errno, "kernel BTF '%s': cannot parse: %s", VMLINUX_BTF,
 			       strerror(errno));
-	snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
+	fd = bl_tmp_create(path, tmp, sizeof(tmp));
 	if (fd < 0) {
-		err = bl_errf(e, errno, "vmlinux.h: cannot create '%s': %s", tmp, strerror(errno));
+		err = bl_errf(e, -fd, "vmlinux.h: cannot create a file next to '%s': %s", path,
+			      strerror(-fd));
 		goto out;
 	}
 	f = fdopen(fd, "w");
 	if (!f) {
-		err = bl_errf(e, errno, "vmlinux.h: %s", strerror(errno));
+		err = -errno;
 		close(fd);
-		unlink(tmp);
-		goto out;
+	} else {
+		err = write_header(btf, f);
+		if (fclose(f) && !err)
+			err = -errno;
 	}
-	err = write_header(btf, f);
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err) {
-		unlink(tmp);
-		bl_errf(e, err, "vmlinux.h: cannot write '%s': %s", path, strerror(-err));
-	}
+	err = bl_tmp_commit(tmp, path, err);
+	if (err)
+		bl_errf(e, -err, "vmlinux.h: cannot write '%s': %s", path, strerror(-err));
 out:
 	btf__free(btf);
 	return err;

@@ -38,33 +38,6 @@ static void child(int fd, const struct bl_cc_env *env, const struct bl_compile_o
 	_exit(0);
 }
 
-/* Everything until EOF (the child's exit), malloc'd. */
-static int read_all(int fd, char **buf, size_t *len)
-{
-	size_t cap = 1 << 16;
-	ssize_t n;
-
-	*len = 0;
-	*buf = malloc(cap);
-	if (!*buf)
-		return -ENOMEM;
-	while ((n = read(fd, *buf + *len, cap - *len)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		*len += n;
-		if (*len == cap) {
-			char *p = realloc(*buf, cap *= 2);
-
-			if (!p)
-				return -ENOMEM;
-			*buf = p;
-		}
-	}
-	return 0;
-}
-
 static int unpack(const char *buf, size_t len, void **elf, size_t *size, struct bl_err *e)
 {
 	struct result_hdr h;
@@ -120,7 +93,7 @@ int bl_codegen_isolated(const struct bl_cc_env *env, const struct bl_compile_opt
 		child(fds[1], env, o, text);
 	}
 	close(fds[1]);
-	err = read_all(fds[0], &buf, &len);
+	err = bl_read_fd(fds[0], 0, &buf, &len);     /* until the child exits */
 	close(fds[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

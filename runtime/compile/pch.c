@@ -14,6 +14,7 @@
 
 #include <llvm/Config/llvm-config.h>
 
+#include "../fdio.h"
 #include "codegen.h"
 
 /* The key is a hash of what the PCH is made of, so a change to any header
@@ -164,21 +165,16 @@ static int build(const struct bl_cc_env *env, const char *path)
 	char tmp[4096];
 	int fd, err;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
+	fd = bl_tmp_create(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
+		return fd;
 	close(fd);
 	err = bl_codegen_pch(env, tmp, &e);
 	/* clang writes a new file over tmp, with the umask's mode. */
 	if (!err && chmod(tmp, 0600))
 		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	else
+	err = bl_tmp_commit(tmp, path, err);
+	if (!err)
 		remove_stale(path);
 	bl_err_clear(&e);
 	return err;

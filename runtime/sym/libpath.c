@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fdio.h"
+
 #define LD_CACHE "/etc/ld.so.cache"
 #define OLD_MAGIC "ld.so-1.7.0"
 #define NEW_MAGIC "glibc-ld.so.cache1.1"
@@ -54,26 +56,6 @@ static int arch_ok(int32_t flags)
 #endif
 }
 
-static char *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc(n);
-		if (buf && fread(buf, 1, n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*size = n;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* Where the new-format table starts: after the old table, 8-byte aligned. */
 static size_t new_header_offset(const char *buf, size_t size)
 {
@@ -98,12 +80,12 @@ static int soname_matches(const char *key, const char *prefix, size_t plen)
 static int search_cache(const char *prefix, char *path, size_t len)
 {
 	size_t size = 0, base, plen = strlen(prefix);
-	char *buf = read_file(LD_CACHE, &size);
+	char *buf;
 	const struct cache_new_header *h;
 	const struct cache_new_entry *ent;
 	int found = 0;
 
-	if (!buf)
+	if (bl_read_file(LD_CACHE, &buf, &size))
 		return 0;
 	base = new_header_offset(buf, size);
 	h = (const void *)(buf + base);
