@@ -8,25 +8,19 @@
 
 #include "../bpf-headers/bpflua/flavor.h"
 #include "attach_int.h"
-
-static struct btf *vmlinux_btf(void)
-{
-	static struct btf *btf;
-
-	/* Kept for the process: parsing vmlinux BTF takes milliseconds. */
-	if (!btf)
-		btf = btf__load_vmlinux_btf();
-	return btf;
-}
+#include "btf/kernel_btf.h"
 
 int bl_kfunc_nargs(const char *func)
 {
-	struct btf *btf = vmlinux_btf();
+	struct bl_err e = { 0 };
+	const struct btf *btf = bl_kernel_btf(&e);
 	const struct btf_type *t;
 	int id;
 
-	if (!btf)
-		return -errno;
+	if (!btf) {
+		bl_err_clear(&e);
+		return -ENOENT;
+	}
 	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 	if (id < 0)
 		return id;

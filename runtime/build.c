@@ -20,7 +20,7 @@ static int compile(const struct bl_compile_opts *opts, struct bl_build_result *o
 	int err;
 
 	if (!o.vmlinux_h) {
-		err = bl_vmlinux_h(vmlinux, sizeof(vmlinux), NULL, 0, e);
+		err = bl_vmlinux_h(vmlinux, sizeof(vmlinux), e);
 		if (err)
 			return err;
 		o.vmlinux_h = vmlinux;

@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "btf/kernel_btf.h"
 #include "sym/ksyms.h"
 
 
@@ -65,14 +66,15 @@ static int fentry_target(void)
 	static const char *const names[] = {
 		"bpf_fentry_test1", "ksys_sync", "vfs_read", "do_nanosleep",
 	};
-	struct btf *btf = btf__load_vmlinux_btf();
+	struct bl_err e = { 0 };
+	const struct btf *btf = bl_kernel_btf(&e);
 	int id = -1;
 
+	bl_err_clear(&e);
 	if (!btf)
 		return -1;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && id < 0; i++)
 		id = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
-	btf__free(btf);
 	return id;
 }
 

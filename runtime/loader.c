@@ -8,6 +8,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "btf/kernel_btf.h"
 #include "libbpf_log.h"
 #include "loader_int.h"
 
@@ -21,7 +22,8 @@ static void take_libbpf_log(struct bl_err *e)
 
 static int open_master(struct bl_object *o, struct bl_err *e)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name,
+		    .btf_custom_path = bl_kernel_btf_copy_path());
 	struct bpf_program *p;
 	int err;
 

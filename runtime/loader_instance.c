@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf-headers/bpflua/flavor.h"
+#include "btf/kernel_btf.h"
 #include "libbpf_log.h"
 #include "loader_int.h"
 #include "verifier_log.h"
@@ -248,7 +249,8 @@ static struct bl_instance *instance_new(const struct bl_prog_spec *s)
 static int open_instance(struct bl_object *o, struct bl_instance *in,
 			 const struct bl_prog_spec *s, struct bl_err *e)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = o->name,
+		    .btf_custom_path = bl_kernel_btf_copy_path());
 	struct flavor_vars fv;
 	int err;
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "btf/kernel_btf.h"
 #include "cachedir.h"
 #include "fdio.h"
 #include "sha256.h"
@@ -41,22 +41,6 @@ void bl_objcache_disable(void)
 	disabled = 1;
 }
 
-static void hash_kernel(struct bl_sha256 *s)
-{
-	struct utsname u;
-	struct stat st;
-	char size[32] = "";
-
-	if (uname(&u) == 0) {
-		bl_sha256_str(s, u.release);
-		bl_sha256_str(s, u.version);
-		bl_sha256_str(s, u.machine);
-	}
-	if (stat("/sys/kernel/btf/vmlinux", &st) == 0)
-		snprintf(size, sizeof(size), "%lld", (long long)st.st_size);
-	bl_sha256_str(s, size);
-}
-
 void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_LEN])
 {
 	struct bl_sha256 s;
@@ -67,7 +51,7 @@ void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_L
 	bl_sha256_init(&s);
 	bl_sha256_str(&s, BPFLUA_BUILD_ID);
 	bl_sha256_str(&s, BPFLUA_LLVM_VERSION);
-	hash_kernel(&s);
+	bl_sha256_str(&s, bl_kernel_id());
 	bl_sha256_str(&s, o->filename);
 	bl_sha256_str(&s, o->include_dir);
 	snprintf(debug, sizeof(debug), "%d", o->debug);

@@ -4,7 +4,7 @@
  * The key hashes everything that changes the compiler's output: the program
  * text, its file name, cflags, debug flags, bpflua's build id (version plus
  * a hash of the compiler sources and BPF headers, fixed at build time), the
- * LLVM version, and the kernel's identity (uname and the size of its BTF;
+ * LLVM version, and the kernel's identity (bl_kernel_id, btf/kernel_btf.h;
  * tracepoint formats and vmlinux.h derive from the same kernel build).
  * Entries live in <cachedir>/objects/ (cachedir.h: 0700, owner checked);
  * each is written to a temporary file and renamed, and carries a SHA-256 of

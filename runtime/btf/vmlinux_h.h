@@ -3,8 +3,8 @@
  * Generated once per kernel from /sys/kernel/btf/vmlinux with libbpf's
  * btf_dump (no bpftool, no kernel headers), with CO-RE's
  * preserve_access_index applied to every record, and kept in the cache
- * directory under a name derived from the BTF blob's hash, so a new kernel
- * build gets a new header. Written atomically (tmp file + rename).
+ * directory under the kernel's identity (bl_kernel_id, kernel_btf.h), so a
+ * new kernel build gets a new header. Written atomically (tmp file + rename).
  */
 #ifndef BL_VMLINUX_H_H
 #define BL_VMLINUX_H_H
@@ -13,9 +13,7 @@
 
 #include "../err.h"
 
-/* Writes the header's path into `path`; generates it first when missing.
- * `btf_id` (may be NULL) receives a short hex id of the kernel's BTF. */
-int bl_vmlinux_h(char *path, size_t path_len, char *btf_id, size_t btf_id_len,
-		 struct bl_err *e);
+/* Writes the header's path into `path`; generates it first when missing. */
+int bl_vmlinux_h(char *path, size_t path_len, struct bl_err *e);
 
 #endif

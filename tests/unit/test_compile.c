@@ -547,7 +547,7 @@ int main(void)
 		return 0;
 	}
 	if (!mkdtemp(cache) || setenv("BPFLUA_CACHE_DIR", cache, 1) ||
-	    bl_vmlinux_h(vmlinux, sizeof(vmlinux), NULL, 0, &e)) {
+	    bl_vmlinux_h(vmlinux, sizeof(vmlinux), &e)) {
 		fprintf(stderr, "test_compile: vmlinux.h: %s\n", e.msg);
 		return 1;
 	}
