@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "btf/kernel_btf.h"
+#include "tracefs_format.h"
 #include "sym/ksyms.h"
 
 
@@ -128,28 +129,23 @@ int bl_tracepoint_exists(const char *category, const char *event)
 
 int bl_syscall_nargs(const char *name)
 {
-	char path[PATH_MAX], line[512];
-	struct bl_err e = { 0 };
-	const char *fs = bl_tracefs(&e);
+	char ev[160];
+	struct bl_tp_field f;
 	int n = 0, after_nr = 0;
-	FILE *f;
+	FILE *fmt;
 
-	if (!fs || strchr(name, '/'))
-		return -1;
-	snprintf(path, sizeof(path), "%s/events/syscalls/sys_enter_%s/format", fs, name);
-	f = fopen(path, "re");
-	if (!f)
+	snprintf(ev, sizeof(ev), "sys_enter_%s", name);
+	fmt = bl_tp_format_open("syscalls", ev);
+	if (!fmt)
 		return -1;
 	/* The syscall's arguments are the fields after __syscall_nr. */
-	while (fgets(line, sizeof(line), f)) {
-		if (!strstr(line, "field:"))
-			continue;
+	while (bl_tp_format_next(fmt, &f)) {
 		if (after_nr)
 			n++;
-		else if (strstr(line, " __syscall_nr;"))
+		else if (!strcmp(f.name, "__syscall_nr"))
 			after_nr = 1;
 	}
-	fclose(f);
+	fclose(fmt);
 	return after_nr ? n : -1;
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../tracefs.h"
+#include "../tracefs_format.h"
 #include "prepass.h"
 
 #define MAX_TPS 64
@@ -127,94 +127,6 @@ static void scan_text(struct scan *s, const char *text)
 	}
 }
 
-/* ---- the format file ---- */
-
-/* events/ under tracefs (mounted there if needed, as the runtime does). */
-static const char *events_dir(char *buf, size_t len)
-{
-	struct bl_err e = { 0 };
-	const char *fs = bl_tracefs(&e);
-
-	bl_err_clear(&e);
-	if (!fs)
-		return NULL;
-	snprintf(buf, len, "%s/events", fs);
-	return buf;
-}
-
-static FILE *open_format(const struct tp *t)
-{
-	char events[128], path[512];
-	const char *dir = events_dir(events, sizeof(events));
-
-	if (!dir || strchr(t->cat, '/') || strchr(t->ev, '/'))
-		return NULL;
-	snprintf(path, sizeof(path), "%s/%s/%s/format", dir, t->cat, t->ev);
-	return fopen(path, "re");
-}
-
-struct field {
-	char type[256];		/* as written, trimmed */
-	char name[NAME_MAX_LEN];
-	long dim;		/* array length, 0 for a scalar, -1 for [] */
-	int offset, size, is_signed, data_loc;
-};
-
-static void trim(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	memmove(s, skip_space(s), strlen(skip_space(s)) + 1);
-}
-
-/* "TYPE NAME[DIM]" -> type, name, dim. */
-static int split_decl(char *decl, struct field *f)
-{
-	char *end = decl + strlen(decl), *br = strchr(decl, '['), *start;
-
-	f->dim = 0;
-	if (br) {
-		f->dim = br[1] == ']' ? -1 : strtol(br + 1, NULL, 0);
-		end = br;
-	}
-	while (end > decl && isspace((unsigned char)end[-1]))
-		end--;
-	start = end;
-	while (start > decl && is_ident(start[-1]))
-		start--;
-	if (start == end || (size_t)(end - start) >= sizeof(f->name))
-		return -1;
-	snprintf(f->name, sizeof(f->name), "%.*s", (int)(end - start), start);
-	snprintf(f->type, sizeof(f->type), "%.*s", (int)(start - decl), decl);
-	trim(f->type);
-	return 0;
-}
-
-/* "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" */
-static int parse_field(const char *line, struct field *f)
-{
-	const char *p = strstr(line, "field:"), *semi, *o, *z, *sg;
-	char decl[384];
-
-	if (!p || !(semi = strchr(p, ';')) || !(o = strstr(semi, "offset:")) ||
-	    !(z = strstr(semi, "size:")) || !(sg = strstr(semi, "signed:")))
-		return -1;
-	p += strlen("field:");
-	if ((size_t)(semi - p) >= sizeof(decl))
-		return -1;
-	snprintf(decl, sizeof(decl), "%.*s", (int)(semi - p), p);
-	f->data_loc = !strncmp(decl, "__data_loc ", 11);
-	f->offset = atoi(o + 7);
-	f->size = atoi(z + 5);
-	f->is_signed = atoi(sg + 7);
-	/* "__data_loc char[] NAME": the brackets come before the name. */
-	if (f->data_loc && strchr(decl, ']'))
-		memset(strchr(decl, '['), ' ', strchr(decl, ']') - strchr(decl, '[') + 1);
-	return split_decl(f->data_loc ? decl + 11 : decl, f);
-}
-
 /* ---- C types for fields ---- */
 
 /* Whether every word of type is C's own (so it means the same without
@@ -263,7 +175,7 @@ static const char *sized_int(int size, int is_signed)
 
 /* One member at f->offset; returns the bytes it covers, which may be fewer
  * than f->size (a syscall's int argument in an 8-byte slot). */
-static int emit_field(FILE *out, const struct field *f)
+static int emit_field(FILE *out, const struct bl_tp_field *f)
 {
 	long dim = f->dim > 0 ? f->dim : 1;
 	int elem = f->size / dim, csize;
@@ -299,14 +211,13 @@ static int emit_field(FILE *out, const struct field *f)
  * tracepoint programs that read them. */
 static void emit_struct(FILE *out, const struct tp *t, FILE *fmt)
 {
-	char line[1024];
-	struct field f;
+	struct bl_tp_field f;
 	int at = 8;
 
 	fprintf(out, "struct tracepoint__%s__%s {\n\tunsigned long long __do_not_use__;\n",
 		t->cat, t->ev);
-	while (fgets(line, sizeof(line), fmt)) {
-		if (parse_field(line, &f) || f.offset < at)
+	while (bl_tp_format_next(fmt, &f)) {
+		if (f.offset < at)
 			continue;
 		if (f.offset > at)
 			fprintf(out, "\tchar __pad_%d[%d];\n", at, f.offset - at);
@@ -321,7 +232,7 @@ static int emit_all(const struct scan *s, const char *name, FILE *out, struct bl
 
 	for (i = 0; i < s->n; i++) {
 		const struct tp *t = &s->v[i];
-		FILE *fmt = open_format(t);
+		FILE *fmt = bl_tp_format_open(t->cat, t->ev);
 
 		if (!fmt && t->line)
 			return bl_errf(e, ENOENT, "compile failed: %s:%ld: error: "
