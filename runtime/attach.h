@@ -5,12 +5,12 @@
  * entry, so nothing outlives the process even after SIGKILL.
  *
  * One file per probe kind (attach_kprobe.c, attach_tracepoint.c, ...). Each
- * picks the program type it loads the function as (bl_object_prog_fd).
+ * picks the program type it loads the function as (bl_object_prog).
  * bl_attach_kprobe() implements KERNEL.md's fallback chain when the kernel
  * has no kprobes: syscall functions go to syscalls:sys_enter_X / sys_exit_X
  * tracepoints, others to fentry/fexit where the kernel allows; otherwise an
  * error naming the reason and the alternatives. The link records the
- * mechanism used (`via`), so the caller can say once which fallback was used.
+ * mechanism used (`via`) and, once per kind of fallback, the note to show.
  */
 #ifndef BL_ATTACH_H
 #define BL_ATTACH_H
@@ -36,10 +36,16 @@ struct bl_link_info {
 	char fn[128];       /* the BPF function */
 	char target[512];   /* what the user asked for: "ksys_sync", "syscalls:sys_enter_sync", "/usr/lib/.../libc.so.6:sync" */
 	char via[256];      /* "" when attached as asked; else the fallback, e.g. "tracepoint syscalls:sys_enter_sync" */
+	/* "" or, the first time this kind of probe falls back to this kind of
+	 * mechanism in the process, the sentence to tell the user: "kprobes
+	 * are not available on this kernel; attached X via Y". */
+	char note[1024];
 };
 
+/* kretprobes take the kernel's default number of instances: its perf
+ * kprobe PMU has no maxactive (so bpf.lua refuses one). */
 int bl_attach_kprobe(struct bl_object *o, const char *fn, const char *func,
-		     unsigned long offset, int retprobe, int maxactive,
+		     unsigned long offset, int retprobe,
 		     struct bl_link **out, struct bl_err *e);
 /* tp is "category:event". */
 int bl_attach_tracepoint(struct bl_object *o, const char *fn, const char *tp,

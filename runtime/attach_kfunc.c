@@ -41,12 +41,12 @@ static int not_in_btf(const char *func, const char *what, struct bl_err *e)
 	return -ENOENT;
 }
 
-int bl_attach_fentry(struct bl_object *o, const char *fn, const char *func, int ret,
-		     int flavor, const char *via, enum bl_probe_kind kind,
+int bl_attach_fentry(struct bl_object *o, const struct bl_link_spec *s, int flavor,
 		     struct bl_link **out, struct bl_err *e)
 {
+	int ret = s->kind == BL_PROBE_KRETFUNC || s->kind == BL_PROBE_KRETPROBE;
 	enum bpf_attach_type eat = ret ? BPF_TRACE_FEXIT : BPF_TRACE_FENTRY;
-	const char *what = ret ? "kretfunc" : "kfunc";
+	const char *what = ret ? "kretfunc" : "kfunc", *fn = s->fn, *func = s->target;
 	int nargs = bl_kfunc_nargs(func), err;
 	struct bpf_program *prog;
 	struct bpf_link *link;
@@ -54,8 +54,10 @@ int bl_attach_fentry(struct bl_object *o, const char *fn, const char *func, int 
 	*out = NULL;
 	if (nargs < 0)
 		return not_in_btf(func, what, e);
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_TRACING, eat, func, flavor,
-			      flavor == BL_FLAVOR_FEXIT ? nargs : 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_TRACING, .expected_attach_type = eat,
+		.attach_func = func, .flavor = flavor,
+		.nargs = flavor == BL_FLAVOR_FEXIT ? nargs : 0 }, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_trace(prog);
@@ -64,12 +66,16 @@ int bl_attach_fentry(struct bl_object *o, const char *fn, const char *func, int 
 		return bl_errf(e, err, "prog '%s': cannot attach as %s to '%s': %s",
 			       fn, ret ? "fexit" : "fentry", func, strerror(err));
 	}
-	return bl_link_new(link, kind, fn, func, via, out, e);
+	return bl_link_new(link, s, out, e);
 }
 
 int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
 		    struct bl_link **out, struct bl_err *e)
 {
-	return bl_attach_fentry(o, fn, func, ret, BL_FLAVOR_NATIVE, NULL,
-				ret ? BL_PROBE_KRETFUNC : BL_PROBE_KFUNC, out, e);
+	*out = NULL;
+	if (bl_object_check_prog(o, fn, e))
+		return -e->code;
+	return bl_attach_fentry(o, &(struct bl_link_spec){
+		.kind = ret ? BL_PROBE_KRETFUNC : BL_PROBE_KFUNC, .fn = fn, .target = func },
+		BL_FLAVOR_NATIVE, out, e);
 }

@@ -31,7 +31,8 @@ static int attach_real(struct bl_object *o, const char *fn, const char *func,
 	struct bpf_link *link;
 	int err;
 
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_KPROBE, 0, NULL, BL_FLAVOR_NATIVE, 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_KPROBE, .flavor = BL_FLAVOR_NATIVE }, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_kprobe_opts(prog, func, &opts);
@@ -44,8 +45,17 @@ static int attach_real(struct bl_object *o, const char *fn, const char *func,
 				      "(see available_filter_functions in tracefs)");
 		return -err;
 	}
-	return bl_link_new(link, retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
-			   fn, func, NULL, out, e);
+	return bl_link_new(link, &(struct bl_link_spec){
+		.kind = retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
+		.fn = fn, .target = func }, out, e);
+}
+
+/* What the note of a fallback says (only the perf PMU counts as kprobes:
+ * tracefs kprobe_events entries outlive the process). */
+static const char *fallback_reason(void)
+{
+	return bl_has_kprobes() ? "kprobes could not attach here"
+				: "kprobes are not available on this kernel";
 }
 
 /* Returns 1 and attaches, 0 when func has no syscall tracepoint, or -errno. */
@@ -67,16 +77,18 @@ static int try_syscall_tp(struct bl_object *o, const char *fn, const char *func,
 	/* The record holds only the syscall's own arguments, and a program
 	 * reading past them is refused at attach: tell it how many there are. */
 	nargs = retprobe ? 0 : bl_syscall_nargs(name);
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_TRACEPOINT, 0, NULL,
-			      retprobe ? BL_FLAVOR_SC_EXIT_TP : BL_FLAVOR_SC_ENTER_TP,
-			      nargs < 0 ? 0 : nargs, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_TRACEPOINT,
+		.flavor = retprobe ? BL_FLAVOR_SC_EXIT_TP : BL_FLAVOR_SC_ENTER_TP,
+		.nargs = nargs < 0 ? 0 : nargs }, e);
 	if (!prog)
 		return -e->code;
 	err = bl_attach_perf_tracepoint(prog, "syscalls", ev, what, &link, e);
 	if (err)
 		return err;
-	err = bl_link_new(link, retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
-			  fn, func, via, out, e);
+	err = bl_link_new(link, &(struct bl_link_spec){
+		.kind = retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
+		.fn = fn, .target = func, .via = via, .why = fallback_reason() }, out, e);
 	return err ? err : 1;
 }
 
@@ -112,9 +124,10 @@ static int fallback(struct bl_object *o, const char *fn, const char *func,
 		return err < 0 ? err : 0;
 	if (bl_has_fentry() && bl_kfunc_nargs(func) >= 0) {
 		snprintf(via, sizeof(via), "%s %s", retprobe ? "fexit" : "fentry", func);
-		return bl_attach_fentry(o, fn, func, retprobe,
-					retprobe ? BL_FLAVOR_FEXIT : BL_FLAVOR_FENTRY, via,
-					retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE, out, e);
+		return bl_attach_fentry(o, &(struct bl_link_spec){
+			.kind = retprobe ? BL_PROBE_KRETPROBE : BL_PROBE_KPROBE,
+			.fn = fn, .target = func, .via = via, .why = fallback_reason() },
+			retprobe ? BL_FLAVOR_FEXIT : BL_FLAVOR_FENTRY, out, e);
 	}
 	return no_fallback(func, retprobe, e);
 }
@@ -132,14 +145,12 @@ static int func_missing(const char *func)
 }
 
 int bl_attach_kprobe(struct bl_object *o, const char *fn, const char *func,
-		     unsigned long offset, int retprobe, int maxactive,
+		     unsigned long offset, int retprobe,
 		     struct bl_link **out, struct bl_err *e)
 {
 	*out = NULL;
-	if (!bl_object_has_prog(o, fn)) {
-		bl_errf(e, ENOENT, "object '%s': no function '%s' to attach", bl_object_name(o), fn);
-		return -ENOENT;
-	}
+	if (bl_object_check_prog(o, fn, e))
+		return -e->code;
 	if (func_missing(func)) {
 		bl_errf(e, ENOENT, "%s '%s': no such kernel function", kind_name(retprobe), func);
 		bl_err_append(e, "hint: BPF.get_kprobe_functions('%s') lists kernel functions "
@@ -147,7 +158,6 @@ int bl_attach_kprobe(struct bl_object *o, const char *fn, const char *func,
 			      "'.isra.0'", func);
 		return -ENOENT;
 	}
-	/* maxactive: the PMU kretprobe takes the kernel's default. */
 	if (bl_has_kprobe_pmu())
 		return attach_real(o, fn, func, offset, retprobe, out, e);
 	return fallback(o, fn, func, offset, retprobe, out, e);

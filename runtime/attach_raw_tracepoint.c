@@ -15,7 +15,8 @@ int bl_attach_raw_tracepoint(struct bl_object *o, const char *fn, const char *tp
 	int err;
 
 	*out = NULL;
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_RAW_TRACEPOINT, 0, NULL, 0, 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_RAW_TRACEPOINT }, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_raw_tracepoint(prog, tp);
@@ -31,5 +32,6 @@ int bl_attach_raw_tracepoint(struct bl_object *o, const char *fn, const char *tp
 		}
 		return -err;
 	}
-	return bl_link_new(link, BL_PROBE_RAW_TRACEPOINT, fn, tp, NULL, out, e);
+	return bl_link_new(link, &(struct bl_link_spec){
+		.kind = BL_PROBE_RAW_TRACEPOINT, .fn = fn, .target = tp }, out, e);
 }

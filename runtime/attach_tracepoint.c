@@ -124,6 +124,8 @@ int bl_attach_tracepoint(struct bl_object *o, const char *fn, const char *tp,
 	int err;
 
 	*out = NULL;
+	if (bl_object_check_prog(o, fn, e))
+		return -e->code;
 	snprintf(what, sizeof(what), "tracepoint '%s'", tp);
 	if (split_tp(tp, cat, sizeof(cat), ev, sizeof(ev))) {
 		bl_errf(e, EINVAL, "%s: not a tracepoint name", what);
@@ -134,9 +136,11 @@ int bl_attach_tracepoint(struct bl_object *o, const char *fn, const char *tp,
 	err = tp_check(cat, ev, what, e);
 	if (err)
 		return err;
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_TRACEPOINT, 0, NULL, 0, 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_TRACEPOINT }, e);
 	if (!prog)
 		return -e->code;
 	err = bl_attach_perf_tracepoint(prog, cat, ev, what, &link, e);
-	return err ? err : bl_link_new(link, BL_PROBE_TRACEPOINT, fn, tp, NULL, out, e);
+	return err ? err : bl_link_new(link, &(struct bl_link_spec){
+		.kind = BL_PROBE_TRACEPOINT, .fn = fn, .target = tp }, out, e);
 }

@@ -45,6 +45,8 @@ int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 	int err;
 
 	*out = NULL;
+	if (bl_object_check_prog(o, fn, e))
+		return -e->code;
 	if (sym && *sym)
 		snprintf(target, sizeof(target), "%s:%s%s", path, sym, offset ? "+" : "");
 	else
@@ -58,7 +60,8 @@ int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 	err = resolve(path, sym, offset, &off, what, e);
 	if (err)
 		return err;
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_KPROBE, 0, NULL, 0, 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_KPROBE }, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_uprobe_opts(prog, pid, path, off, &opts);
@@ -70,6 +73,7 @@ int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 			bl_err_append(e, "hint: no process with pid %d", pid);
 		return -err;
 	}
-	return bl_link_new(link, retprobe ? BL_PROBE_URETPROBE : BL_PROBE_UPROBE,
-			   fn, target, NULL, out, e);
+	return bl_link_new(link, &(struct bl_link_spec){
+		.kind = retprobe ? BL_PROBE_URETPROBE : BL_PROBE_UPROBE,
+		.fn = fn, .target = target }, out, e);
 }

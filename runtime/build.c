@@ -44,16 +44,15 @@ int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
 {
 	char key[BL_OBJCACHE_KEY_LEN];
 	struct bl_err ignored = {0};
+	/* The rewritten text DEBUG_PREPROCESSOR shows comes only from a compile. */
 	int cached = bl_objcache_enabled() && !(opts->debug & BL_DEBUG_PREPROCESSOR);
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	if (cached) {
 		bl_objcache_key(opts, key);
-		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0) {
-			out->from_cache = 1;
+		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0)
 			return 0;
-		}
 	}
 	err = compile(opts, out, e);
 	/* A cache that cannot be written only costs the next start a compile. */

@@ -15,11 +15,7 @@ struct bl_build_result {
 	size_t elf_size;
 	char *rewritten;    /* malloc'd or NULL: the rewritten C (debug) */
 	char *warnings;     /* malloc'd or NULL */
-	int from_cache;     /* 1 when the object came from the object cache */
 };
-
-/* BCC's DEBUG_PREPROCESSOR: show the rewritten text, so always compile. */
-#define BL_DEBUG_PREPROCESSOR 0x4
 
 /* Returns the cached object when there is a valid one (objcache.h), else
  * compiles and caches. opts->vmlinux_h may be NULL: it is found here. */

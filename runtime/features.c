@@ -170,6 +170,17 @@ const char *bl_syscall_prefix(void)
 	return cached = "sys_";
 }
 
+int bl_syscall_fix_fnname(const char *name, char *out, size_t len)
+{
+	for (size_t i = 0; i < sizeof(syscall_prefixes) / sizeof(syscall_prefixes[0]); i++) {
+		size_t n = strlen(syscall_prefixes[i]);
+
+		if (!strncmp(name, syscall_prefixes[i], n))
+			return (size_t)snprintf(out, len, "%s%s", bl_syscall_prefix(), name + n) < len;
+	}
+	return (size_t)snprintf(out, len, "%s", name) < len;
+}
+
 /* Longest first, so "__se_sys_" is not taken for "sys_". */
 static const char *const syscall_func_prefixes[] = {
 	"__ia32_compat_sys_", "__x32_compat_sys_", "__arm64_sys_", "__s390x_sys_",

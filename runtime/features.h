@@ -19,6 +19,10 @@ int bl_has_raw_tracepoint(void);
 int bl_tracepoint_exists(const char *category, const char *event);
 /* "__x64_sys_" on x86_64 with syscall wrappers, else "sys_" (as this kernel names them). */
 const char *bl_syscall_prefix(void);
+/* BCC's fix_syscall_fnname: name with any architecture's syscall prefix
+ * (the list get_syscall_prefix tries) rewritten to this kernel's, else
+ * name itself, into out; 0 when it does not fit. */
+int bl_syscall_fix_fnname(const char *name, char *out, size_t len);
 /* If func is a syscall entry function (__x64_sys_X, __ia32_sys_X, __se_sys_X,
  * __do_sys_X, sys_X, ksys_X), writes X into name and returns 1. */
 int bl_syscall_name(const char *func, char *name, size_t len);

@@ -11,39 +11,26 @@
 #include <bpf/libbpf.h>
 
 #include "ffi.h"
-
-/* libbpf 1.x returns -errno from its int functions; older modes returned -1
- * and set errno. Normalizing keeps the contract whichever mode is active. */
-static int map_ret(int r)
-{
-	if (r >= 0)
-		return r;
-	return r == -1 && errno ? -errno : r;
-}
+#include "sym/ksyms.h"
 
 int bl_map_lookup(int fd, const void *key, void *value)
 {
-	return map_ret(bpf_map_lookup_elem(fd, key, value));
+	return bpf_map_lookup_elem(fd, key, value);
 }
 
 int bl_map_update(int fd, const void *key, const void *value, uint64_t flags)
 {
-	return map_ret(bpf_map_update_elem(fd, key, value, flags));
+	return bpf_map_update_elem(fd, key, value, flags);
 }
 
 int bl_map_delete(int fd, const void *key)
 {
-	return map_ret(bpf_map_delete_elem(fd, key));
+	return bpf_map_delete_elem(fd, key);
 }
 
 int bl_map_next_key(int fd, const void *key, void *next_key)
 {
-	return map_ret(bpf_map_get_next_key(fd, key, next_key));
-}
-
-int bl_map_lookup_and_delete(int fd, const void *key, void *value)
-{
-	return map_ret(bpf_map_lookup_and_delete_elem(fd, key, value));
+	return bpf_map_get_next_key(fd, key, next_key);
 }
 
 int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size)
@@ -85,4 +72,42 @@ size_t bl_strnlen(const char *s, size_t max)
 int bl_num_possible_cpus(void)
 {
 	return libbpf_num_possible_cpus();
+}
+
+/* kallsyms is loaded on first use; its errors are only errnos here. */
+static int ksyms_ready(void)
+{
+	struct bl_err e = { 0 };
+	int err = bl_ksyms_load(&e);
+
+	bl_err_clear(&e);
+	return err;
+}
+
+int bl_ksym_find(uint64_t addr, const char **name, uint64_t *offset, const char **module)
+{
+	const struct bl_ksym *s;
+	int err = ksyms_ready();
+
+	if (err)
+		return err;
+	s = bl_ksym_lookup(addr);
+	if (!s)
+		return 0;
+	*name = s->name;
+	*offset = addr - s->addr;
+	*module = s->module;
+	return 1;
+}
+
+int bl_ksym_find_name(const char *name, uint64_t *addr)
+{
+	int err = ksyms_ready();
+
+	if (err)
+		return err;
+	if (!bl_ksym_exists(name))
+		return 0;
+	*addr = bl_ksym_addr(name);
+	return 1;
 }

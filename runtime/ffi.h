@@ -18,8 +18,6 @@ int bl_map_update(int fd, const void *key, const void *value, uint64_t flags);
 int bl_map_delete(int fd, const void *key);
 /* key NULL gives the first key; -ENOENT after the last one. */
 int bl_map_next_key(int fd, const void *key, void *next_key);
-/* Queue/stack maps pass key NULL (pop); -ENOENT when empty. */
-int bl_map_lookup_and_delete(int fd, const void *key, void *value);
 /* Snapshot of up to `max` keys, stored back to back in `keys` (each
  * key_size bytes); returns how many, or -errno. */
 int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size);
@@ -33,6 +31,14 @@ uint64_t bl_monotonic_ns(void);
 size_t bl_strnlen(const char *s, size_t max);
 /* Possible CPUs: per-CPU maps hold one value for each. -errno on failure. */
 int bl_num_possible_cpus(void);
+
+/* Kernel symbols (runtime/sym/ksyms.h), for BPF.ksym and BPF.ksymname:
+ * addresses stay uint64_t end to end. bl_ksym_find: 1 with the symbol
+ * containing addr (module NULL for the core kernel), 0 when none does;
+ * bl_ksym_find_name: 1 with the address of the symbol called name, 0 when
+ * there is none. Both -errno when /proc/kallsyms cannot be read. */
+int bl_ksym_find(uint64_t addr, const char **name, uint64_t *offset, const char **module);
+int bl_ksym_find_name(const char *name, uint64_t *addr);
 
 /* Event streams (runtime/events.h): the batch of records a poll drained.
  * data points into the batch (valid until the next poll of that buffer);

@@ -48,15 +48,25 @@ static int push_link(lua_State *L, int obj, struct bl_link *l)
 }
 
 /* Callers store the attach call's result in r before calling this: the
- * call sets l, and C leaves the order of argument evaluation unspecified. */
+ * call sets l, and C leaves the order of argument evaluation unspecified.
+ * Pushes the link and its note (bl_link_info: a fallback to tell the user
+ * about) or nil. */
 static int attach_result(lua_State *L, int r, struct bl_link *l, struct bl_err *e)
 {
+	const char *note;
+
 	if (r < 0)
 		return bl_lib_fail(L, e);
-	return push_link(L, 1, l);
+	note = bl_link_info(l)->note;
+	push_link(L, 1, l);
+	if (note[0])
+		lua_pushstring(L, note);
+	else
+		lua_pushnil(L);
+	return 2;
 }
 
-/* o:attach_kprobe(fn, func, offset, retprobe, maxactive) -> link | nil, msg, log, errno */
+/* o:attach_kprobe(fn, func, offset, retprobe) -> link, note|nil | nil, msg, log, errno */
 static int l_attach_kprobe(lua_State *L)
 {
 	struct bl_object *o = bl_lib_checkobject(L, 1);
@@ -64,11 +74,10 @@ static int l_attach_kprobe(lua_State *L)
 	const char *func = luaL_checkstring(L, 3);
 	unsigned long off = (unsigned long)luaL_optnumber(L, 4, 0);
 	int ret = lua_toboolean(L, 5);
-	int maxactive = (int)luaL_optinteger(L, 6, 0);
 	struct bl_link *l = NULL;
 	struct bl_err e = { 0 };
 
-	int r = bl_attach_kprobe(o, fn, func, off, ret, maxactive, &l, &e);
+	int r = bl_attach_kprobe(o, fn, func, off, ret, &l, &e);
 	return attach_result(L, r, l, &e);
 }
 

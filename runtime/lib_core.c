@@ -4,7 +4,6 @@
 #include <lua.h>
 
 #include "embed.h"
-#include "host.h"
 #include "lib_core.h"
 
 /* tools/embed.sh's table of runtime/ffi.h (see the Makefile). */
@@ -52,16 +51,8 @@ static int l_ffi_header(lua_State *L)
 	return 1;
 }
 
-/* Lets Lua code run a blocking wait of its own (none yet) the same way. */
-static int l_notify_ready(lua_State *L)
-{
-	bl_host_notify_ready();
-	return 0;
-}
-
 static const luaL_Reg core_funcs[] = {
 	{ "ffi_header", l_ffi_header },
-	{ "notify_ready", l_notify_ready },
 	{ NULL, NULL }
 };
 

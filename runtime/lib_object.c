@@ -69,7 +69,8 @@ static void push_opt_string(lua_State *L, const char *s)
 }
 
 /* build(text, filename, cflags, include_dir, debug)
- *   -> elf, rewritten|nil, warnings|nil  |  nil, msg, log, errno */
+ *   -> elf, rewritten|nil, warnings|nil  |  nil, msg, log, errno
+ * rewritten: the text to show, when debug asks for it. */
 static int l_build(lua_State *L)
 {
 	struct bl_compile_opts opts = { 0 };
@@ -89,7 +90,8 @@ static int l_build(lua_State *L)
 	if (r < 0)
 		return bl_lib_fail(L, &e);
 	lua_pushlstring(L, res.elf, res.elf_size);
-	push_opt_string(L, res.rewritten);
+	/* BCC's DEBUG_PREPROCESSOR shows the rewritten text (build.h). */
+	push_opt_string(L, opts.debug & BL_DEBUG_PREPROCESSOR ? res.rewritten : NULL);
 	push_opt_string(L, res.warnings);
 	bl_build_result_free(&res);
 	return 3;
@@ -241,22 +243,6 @@ static int l_object_programs(lua_State *L)
 	return 1;
 }
 
-static int l_object_has_program(lua_State *L)
-{
-	struct bl_object *o = bl_lib_checkobject(L, 1);
-
-	lua_pushboolean(L, bl_object_has_prog(o, luaL_checkstring(L, 2)));
-	return 1;
-}
-
-static int l_object_is_open(lua_State *L)
-{
-	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
-
-	lua_pushboolean(L, u->o != NULL);
-	return 1;
-}
-
 static int l_object_tostring(lua_State *L)
 {
 	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
@@ -274,8 +260,6 @@ static const luaL_Reg object_methods[] = {
 	{ "maps", l_object_maps },
 	{ "map", l_object_map },
 	{ "programs", l_object_programs },
-	{ "has_program", l_object_has_program },
-	{ "is_open", l_object_is_open },
 	{ NULL, NULL }
 };
 

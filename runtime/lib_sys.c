@@ -1,5 +1,5 @@
 /* lib_sys.c - bpflua.core: the system around the programs: interruptible
- * sleep, kernel symbols, kernel function and tracepoint lists (POSIX ERE),
+ * sleep, kernel function and tracepoint lists (POSIX ERE),
  * library lookup, and the kernel's features. Bindings only: what they
  * return is worked out in plain C modules (probe_list.c, sym/, features.c).
  */
@@ -12,7 +12,6 @@
 
 #include "features.h"
 #include "host.h"
-#include "sym/ksyms.h"
 #include "lib_core.h"
 #include "probe_list.h"
 #include "sym/libpath.h"
@@ -43,63 +42,6 @@ static int l_sleep(lua_State *L)
 		/* ceil to whole ms, so that a short sleep does not spin */
 		poll(&p, 1, left > 2e6 ? 2000000000 : (int)(left * 1000 + 0.999));
 	}
-}
-
-/* Kernel addresses do not fit a Lua number: Lua passes and receives them
- * as two 32-bit halves (lua/bpflua/bpf.lua joins them into a uint64_t). */
-static uint64_t check_addr(lua_State *L, int lo, int hi)
-{
-	return (uint64_t)luaL_checknumber(L, lo) | (uint64_t)luaL_optnumber(L, hi, 0) << 32;
-}
-
-static int push_addr(lua_State *L, uint64_t a)
-{
-	lua_pushnumber(L, (double)(a & 0xffffffffu));
-	lua_pushnumber(L, (double)(a >> 32));
-	return 2;
-}
-
-static int ksyms_ready(lua_State *L)
-{
-	struct bl_err e = { 0 };
-
-	if (bl_ksyms_load(&e) < 0)
-		return bl_lib_fail(L, &e);
-	return 0;
-}
-
-/* ksym(lo, hi) -> name, offset, module|nil | nil (unknown) | nil, msg, ... */
-static int l_ksym(lua_State *L)
-{
-	uint64_t addr = check_addr(L, 1, 2);
-	const struct bl_ksym *s;
-	int r = ksyms_ready(L);
-
-	if (r)
-		return r;
-	s = bl_ksym_lookup(addr);
-	if (!s)
-		return 0;
-	lua_pushstring(L, s->name);
-	lua_pushnumber(L, (double)(addr - s->addr));
-	if (s->module)
-		lua_pushstring(L, s->module);
-	else
-		lua_pushnil(L);
-	return 3;
-}
-
-/* ksymname(name) -> lo, hi | nil (unknown) */
-static int l_ksymname(lua_State *L)
-{
-	const char *name = luaL_checkstring(L, 1);
-	int r = ksyms_ready(L);
-
-	if (r)
-		return r;
-	if (!bl_ksym_exists(name))
-		return 0;
-	return push_addr(L, bl_ksym_addr(name));
 }
 
 /* Pushes the names as an array and frees them. */
@@ -164,13 +106,13 @@ static int l_syscall_prefix(lua_State *L)
 	return 1;
 }
 
-/* syscall_name("__x64_sys_sync") -> "sync" | nil */
-static int l_syscall_name(lua_State *L)
+/* fix_syscall_fnname("sys_sync") -> "__x64_sys_sync" (this kernel's prefix) */
+static int l_fix_syscall_fnname(lua_State *L)
 {
-	char name[128];
+	char name[256];
 
-	if (!bl_syscall_name(luaL_checkstring(L, 1), name, sizeof(name)))
-		return 0;
+	if (!bl_syscall_fix_fnname(luaL_checkstring(L, 1), name, sizeof(name)))
+		return luaL_argerror(L, 1, "name too long");
 	lua_pushstring(L, name);
 	return 1;
 }
@@ -195,14 +137,12 @@ static int l_has_raw_tracepoint(lua_State *L)
 
 static const luaL_Reg sys_funcs[] = {
 	{ "sleep", l_sleep },
-	{ "ksym", l_ksym },
-	{ "ksymname", l_ksymname },
 	{ "kprobe_functions", l_kprobe_functions },
 	{ "tracepoints", l_tracepoints },
 	{ "find_library", l_find_library },
 	{ "tracepoint_exists", l_tracepoint_exists },
 	{ "syscall_prefix", l_syscall_prefix },
-	{ "syscall_name", l_syscall_name },
+	{ "fix_syscall_fnname", l_fix_syscall_fnname },
 	{ "has_kprobes", l_has_kprobes },
 	{ "has_fentry", l_has_fentry },
 	{ "has_raw_tracepoint", l_has_raw_tracepoint },

@@ -117,22 +117,6 @@ static int l_trace_fields(lua_State *L)
 	}
 }
 
-/* parse(line) -> task, pid, cpu, flags, ts, msg | nil */
-static int l_trace_parse(lua_State *L)
-{
-	struct bl_trace_fields f;
-
-	if (bl_trace_parse(luaL_checkstring(L, 1), &f) < 0)
-		return 0;
-	return push_fields(L, &f);
-}
-
-static int l_trace_fd(lua_State *L)
-{
-	lua_pushinteger(L, bl_trace_pipe_fd(check_trace(L)));
-	return 1;
-}
-
 static int l_trace_close(lua_State *L)
 {
 	struct ltrace *u = luaL_checkudata(L, 1, BL_TRACE_MT);
@@ -146,14 +130,12 @@ static int l_trace_close(lua_State *L)
 static const luaL_Reg trace_methods[] = {
 	{ "readline", l_trace_readline },
 	{ "fields", l_trace_fields },
-	{ "fd", l_trace_fd },
 	{ "close", l_trace_close },
 	{ NULL, NULL }
 };
 
 static const luaL_Reg trace_funcs[] = {
 	{ "trace_open", l_trace_open },
-	{ "trace_parse", l_trace_parse },
 	{ NULL, NULL }
 };
 

@@ -13,22 +13,46 @@ struct bl_link {
 	struct bl_link_info info;
 };
 
-int bl_link_new(struct bpf_link *link, enum bl_probe_kind kind, const char *fn,
-		const char *target, const char *via, struct bl_link **out,
-		struct bl_err *e)
+/* 1 the first time this probe kind falls back to this mechanism (the first
+ * word of via: "tracepoint", "fentry") in the process. */
+static int first_fallback(enum bl_probe_kind kind, const char *via)
+{
+	static struct { enum bl_probe_kind kind; char mech[32]; } seen[32];
+	static int n;
+	size_t len = strcspn(via, " ");
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (seen[i].kind == kind && strlen(seen[i].mech) == len &&
+		    !strncmp(seen[i].mech, via, len))
+			return 0;
+	if (n < (int)(sizeof(seen) / sizeof(seen[0]))) {
+		seen[n].kind = kind;
+		snprintf(seen[n++].mech, sizeof(seen[0].mech), "%.*s", (int)len, via);
+	}
+	return 1;
+}
+
+int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
+		struct bl_link **out, struct bl_err *e)
 {
 	struct bl_link *l = calloc(1, sizeof(*l));
+	struct bl_link_info *i;
 
 	*out = NULL;
 	if (!l) {
 		bpf_link__destroy(link);
-		return bl_errf(e, ENOMEM, "prog '%s': out of memory", fn);
+		return bl_errf(e, ENOMEM, "prog '%s': out of memory", s->fn);
 	}
 	l->link = link;
-	l->info.kind = kind;
-	snprintf(l->info.fn, sizeof(l->info.fn), "%s", fn);
-	snprintf(l->info.target, sizeof(l->info.target), "%s", target);
-	snprintf(l->info.via, sizeof(l->info.via), "%s", via ? via : "");
+	i = &l->info;
+	i->kind = s->kind;
+	snprintf(i->fn, sizeof(i->fn), "%s", s->fn);
+	snprintf(i->target, sizeof(i->target), "%s", s->target);
+	snprintf(i->via, sizeof(i->via), "%s", s->via ? s->via : "");
+	if (s->via && first_fallback(s->kind, s->via))
+		snprintf(i->note, sizeof(i->note), "%s; attached %s via %s",
+			 s->why ? s->why : "the probe could not attach as asked", s->target, s->via);
 	*out = l;
 	return 0;
 }
@@ -44,17 +68,4 @@ void bl_link_destroy(struct bl_link *l)
 		return;
 	bpf_link__destroy(l->link);
 	free(l);
-}
-
-struct bpf_program *bl_attach_prog(struct bl_object *o, const char *fn,
-				   enum bpf_prog_type type, enum bpf_attach_type eat,
-				   const char *attach_func, int flavor, int nargs,
-				   struct bl_err *e)
-{
-	struct bl_prog_spec s = {
-		.fn = fn, .type = type, .expected_attach_type = eat,
-		.attach_func = attach_func, .flavor = flavor, .nargs = nargs,
-	};
-
-	return bl_object_prog(o, &s, e);
 }

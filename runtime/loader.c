@@ -37,7 +37,7 @@ static int open_master(struct bl_object *o, struct bl_err *e)
 		bl_err_append(e, "hint: this is a bpflua compiler bug if the program compiled without errors");
 		return err;
 	}
-	/* Programs load later, per attach point (bl_object_prog_fd). */
+	/* Programs load later, per attach point (bl_object_prog). */
 	bpf_object__for_each_program(p, o->master)
 		bpf_program__set_autoload(p, false);
 	err = bpf_object__load(o->master);
@@ -194,12 +194,19 @@ const char *bl_object_prog_name(const struct bl_object *o, int i)
 	return i >= 0 && i < o->prog_count ? o->progs[i] : NULL;
 }
 
-int bl_object_has_prog(const struct bl_object *o, const char *fn)
+int bl_object_check_prog(const struct bl_object *o, const char *fn, struct bl_err *e)
 {
+	char list[768] = "";
+	size_t at = 0;
+
 	for (int i = 0; i < o->prog_count; i++)
 		if (!strcmp(o->progs[i], fn))
-			return 1;
-	return 0;
+			return 0;
+	for (int i = 0; i < o->prog_count && at < sizeof(list); i++)
+		at += snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "", o->progs[i]);
+	bl_errf(e, ENOENT, "no function '%s' in the BPF program (%s%s)", fn,
+		o->prog_count ? "its functions: " : "it has no functions", list);
+	return -ENOENT;
 }
 
 static int same_str(const char *a, const char *b)
@@ -229,9 +236,8 @@ struct bpf_program *bl_object_prog(struct bl_object *o, const struct bl_prog_spe
 
 	if (in)
 		return in->prog;
-	if (!bl_object_has_prog(o, s->fn)) {
-		bl_errf(e, ENOENT, "object '%s': no function '%s' to load", o->name, s->fn);
-		bl_err_append(e, "hint: the function must be non-static and take the probe's ctx");
+	if (bl_object_check_prog(o, s->fn, e)) {
+		errno = ENOENT;
 		return NULL;
 	}
 	err = bl_instance_load(o, s, &in, e);
@@ -242,21 +248,4 @@ struct bpf_program *bl_object_prog(struct bl_object *o, const struct bl_prog_spe
 	in->next = o->instances;
 	o->instances = in;
 	return in->prog;
-}
-
-int bl_object_prog_fd(struct bl_object *o, const struct bl_prog_spec *s, struct bl_err *e)
-{
-	struct bpf_program *p = bl_object_prog(o, s, e);
-
-	return p ? bpf_program__fd(p) : -e->code;
-}
-
-int bl_object_instance_count(const struct bl_object *o)
-{
-	const struct bl_instance *in;
-	int n = 0;
-
-	for (in = o->instances; in; in = in->next)
-		n++;
-	return n;
 }

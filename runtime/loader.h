@@ -3,7 +3,7 @@
  *
  * bl_object_open() opens the ELF with libbpf with every program's autoload
  * off and loads it: the maps (and global data) exist as soon as it returns.
- * bl_object_prog_fd() then loads a function as a given program type by
+ * bl_object_prog() then loads a function as a given program type by
  * opening the same ELF again as a private libbpf object whose maps reuse the
  * first object's fds (bpf_map__reuse_fd), except its .rodata, which is
  * private so that __bl_flavor (bpf-headers/bpflua/flavor.h) can differ per
@@ -55,19 +55,16 @@ const struct btf *bl_object_btf(const struct bl_object *o);
 int bl_object_prog_count(const struct bl_object *o);
 /* Name of the i-th attachable function (a non-static function of the program). */
 const char *bl_object_prog_name(const struct bl_object *o, int i);
-int bl_object_has_prog(const struct bl_object *o, const char *fn);
-
-/* Loads (or finds) the instance of s->fn described by s; returns its fd
- * (owned by the object) or -errno. A verifier rejection gives e->msg with
- * the verifier's reason (last lines of the log) and e->log the full log. */
-int bl_object_prog_fd(struct bl_object *o, const struct bl_prog_spec *s, struct bl_err *e);
+/* 0 when fn is one of them, else -ENOENT and the one message for a
+ * missing function (naming the ones there are). */
+int bl_object_check_prog(const struct bl_object *o, const char *fn, struct bl_err *e);
 
 struct bpf_program;
-/* The same, giving the libbpf program (owned by the object) for libbpf's
- * attach functions; NULL with e filled (and errno set) on failure. */
+/* Loads (or finds) the instance of s->fn described by s; gives the libbpf
+ * program (owned by the object) for libbpf's attach functions, or NULL
+ * with e filled (and errno set). A verifier rejection gives e->msg with
+ * the verifier's reason (last lines of the log) and e->log the full log. */
 struct bpf_program *bl_object_prog(struct bl_object *o, const struct bl_prog_spec *s,
 				   struct bl_err *e);
-/* How many instances are loaded (tests: attachments share instances). */
-int bl_object_instance_count(const struct bl_object *o);
 
 #endif

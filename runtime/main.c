@@ -134,38 +134,27 @@ static int cache_command(const struct options *o)
 	return err ? 1 : 0;
 }
 
-/* A traceback line that only shows bpflua's own plumbing: frames of the
- * embedded library (chunks named lua/bpflua/...), the error() call itself,
- * and the C entry point. Users need the frames of their script. */
-static int is_noise(const char *line, size_t len)
-{
-	static const char *const noise[] = {
-		"\tlua/bpflua/", "\t[C]: in function 'error'", "\t[C]: at 0x",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(noise) / sizeof(noise[0]); i++)
-		if (len >= strlen(noise[i]) && strncmp(line, noise[i], strlen(noise[i])) == 0)
-			return 1;
-	return 0;
-}
-
+/* The traceback users need: the frames of their script. bpflua.args owns
+ * which frames are bpflua's own plumbing (its traceback, level 2: above
+ * this handler); a plain traceback when that module cannot run. */
 static void push_user_traceback(lua_State *L, const char *msg)
 {
-	const char *tb, *line, *end;
-	luaL_Buffer b;
+	int top = lua_gettop(L);
 
-	luaL_traceback(L, L, msg, 1);
-	tb = lua_tostring(L, -1);
-	luaL_buffinit(L, &b);
-	for (line = tb; *line; line = end) {
-		end = strchr(line, '\n');
-		end = end ? end + 1 : line + strlen(line);
-		if (!is_noise(line, (size_t)(end - line)))
-			luaL_addlstring(&b, line, (size_t)(end - line));
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "bpflua.args");
+	if (lua_pcall(L, 1, 1, 0) == 0 && lua_istable(L, -1)) {
+		lua_getfield(L, -1, "traceback");
+		lua_pushstring(L, msg);
+		lua_pushinteger(L, 2);
+		if (lua_pcall(L, 2, 1, 0) == 0 && lua_isstring(L, -1)) {
+			lua_replace(L, top + 1);
+			lua_settop(L, top + 1);
+			return;
+		}
 	}
-	luaL_pushresult(&b);
-	lua_remove(L, -2);
+	lua_settop(L, top);
+	luaL_traceback(L, L, msg, 1);
 }
 
 /* Error handler: adds a traceback, except for Ctrl-C, which is reported

@@ -63,11 +63,6 @@ void bl_trace_pipe_close(struct bl_trace_pipe *tp)
 	free(tp);
 }
 
-int bl_trace_pipe_fd(const struct bl_trace_pipe *tp)
-{
-	return tp->fd;
-}
-
 /* A complete line from the buffer (newline replaced by NUL), or NULL. */
 static char *take_line(struct bl_trace_pipe *tp, int *len)
 {

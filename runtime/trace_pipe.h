@@ -10,7 +10,6 @@ struct bl_trace_pipe;
 
 int bl_trace_pipe_open(struct bl_trace_pipe **out, struct bl_err *e);
 void bl_trace_pipe_close(struct bl_trace_pipe *tp);
-int bl_trace_pipe_fd(const struct bl_trace_pipe *tp);
 /* While fd is readable, waits end at once with -EINTR (the host's
  * interrupt self-pipe); -1 (the default) for none. */
 void bl_trace_pipe_set_cancel_fd(struct bl_trace_pipe *tp, int fd);

@@ -12,14 +12,39 @@
 
 local M = {}
 
--- Sources of bpflua's own modules: errors are reported at the first frame
--- outside them, i.e. the user's line, however deep inside bpflua they arise.
-local own = {}
+-- bpflua's own frames, the one rule for leaving them out of what users see:
+-- its modules are the chunks embedded under lua/bpflua/ (the Makefile).
+-- Errors are reported at the first frame outside them, i.e. the user's
+-- line, however deep inside bpflua they arise, and tracebacks skip them.
+local OWN = "lua/bpflua/"
 
-function M.own(source)
-  own[source] = true
+local function own(source)
+  return source:sub(1, #OWN + 1) == "@" .. OWN
 end
-M.own(debug.getinfo(1, "S").source)
+
+-- Traceback lines that show only plumbing: bpflua's own frames, the error()
+-- call itself, C entry points, and the xpcall a REPL line runs in.
+local NOISE = { "\t" .. OWN, "\t[C]: in function 'error'", "\t[C]: at 0x",
+                "\t[builtin#", "\t[C]: in function 'xpcall'" }
+
+local function noise(line)
+  for _, prefix in ipairs(NOISE) do
+    if line:sub(1, #prefix) == prefix then return true end
+  end
+  return false
+end
+
+-- msg and the stack from `level` (1: the caller) without bpflua's own
+-- frames; no "stack traceback:" header when no frame is left. The error
+-- handler of scripts (runtime/main.c) and of the REPL.
+function M.traceback(msg, level)
+  local out = {}
+  for line in (debug.traceback(msg, (level or 1) + 1) .. "\n"):gmatch("(.-)\n") do
+    if not noise(line) then out[#out + 1] = line end
+  end
+  if out[#out] == "stack traceback:" then out[#out] = nil end
+  return table.concat(out, "\n")
+end
 
 -- Raises msg at the user's line: the first Lua frame outside bpflua (no
 -- position when there is none, e.g. called from C).
@@ -27,7 +52,7 @@ function M.error(msg)
   for level = 2, 200 do
     local info = debug.getinfo(level, "Sl")
     if not info then break end
-    if info.what ~= "C" and info.what ~= "tail" and not own[info.source] then
+    if info.what ~= "C" and info.what ~= "tail" and not own(info.source) then
       if info.currentline and info.currentline > 0 then
         msg = info.short_src .. ":" .. info.currentline .. ": " .. msg
       end

@@ -10,25 +10,20 @@
 -- its atexit handler): probes never vanish because a script dropped its
 -- last reference. The object userdata's __gc detaches everything at exit.
 
-local bit = require "bit"
 local ffi = require "ffi"
 local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local events = require "bpflua.events"
 
-args.own(debug.getinfo(1, "S").source)
 
-local C = tables.C
+local C = require "bpflua.cdef"
 local raise = args.error
 
 local BPF = {}
 local P = {}            -- key of an instance's private state
 local mt = {}
 local live = {}         -- objects not cleaned up yet
-
--- BCC's debug flags that bpflua honours.
-local DEBUG_BPF, DEBUG_PREPROCESSOR = 0x2, 0x4
 
 local function is_bpf(x)
   return type(x) == "table" and rawget(x, P) ~= nil
@@ -102,9 +97,8 @@ local function compile(text, filename, cflags, debug)
     args.set_log(warnings)
     raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings or ""))
   end
-  if bit.band(debug, DEBUG_PREPROCESSOR) ~= 0 and rewritten then
-    io.stderr:write(rewritten, "\n")
-  end
+  -- C returns the rewritten text when debug asks for it (DEBUG_PREPROCESSOR).
+  if rewritten then io.stderr:write(rewritten, "\n") end
   -- clang's default warnings are few and point at real mistakes: shown as
   -- BCC shows them (only when compiling: a cached object had them before).
   if warnings and warnings ~= "" then io.stderr:write(warnings, "\n") end
@@ -160,44 +154,17 @@ setmetatable(BPF, { __call = function(_, ...) return new(...) end })
 
 ---------------------------------------------------------------- probes
 
-local warned = {}
-
--- Says once per kind of fallback which mechanism replaced the probe asked for.
-local function note_fallback(link)
-  local i = link:info()
-  if not i or i.via == "" then return end
-  local key = i.kind .. ":" .. (i.via:match("^%S+") or i.via)
-  if warned[key] then return end
-  warned[key] = true
-  local why
-  if i.kind == "kprobe" or i.kind == "kretprobe" then
-    why = core.has_kprobes() and "kprobes could not attach here"
-      or "kprobes are not available on this kernel"
-  elseif i.kind == "kfunc" or i.kind == "kretfunc" then
-    why = "kfuncs are not available on this kernel"
-  else
-    why = i.kind .. " could not attach as asked"
-  end
-  io.stderr:write(string.format("bpflua: %s; attached %s via %s\n", why, i.target, i.via))
-end
-
-local function check_fn(p, what, fn_name)
-  if p.obj:has_program(fn_name) then return end
-  local fns = p.obj:programs()
-  raise(string.format("%s: no function '%s' in the BPF program (%s)", what, fn_name,
-    #fns > 0 and "its functions: " .. table.concat(fns, ", ") or "it has no functions"))
-end
-
 -- Attaches through `call(obj)` and files the link under probes[group][key][fn].
+-- C checks that fn_name is in the program, and gives the note to print the
+-- first time a kind of probe falls back to another mechanism.
 local function attach(p, what, group, key, fn_name, call)
-  check_fn(p, what, fn_name)
   local g = p.probes[group]
   if g[key] and g[key][fn_name] then
     raise(string.format("%s: '%s' is already attached to %s", what, fn_name, key))
   end
   local link, msg, log = call(p.obj)
   if not link then fail(p, msg, log) end
-  note_fallback(link)
+  if msg then io.stderr:write("bpflua: ", msg, "\n") end
   g[key] = g[key] or {}
   g[key][fn_name] = link
   return link
@@ -241,20 +208,19 @@ local function attach_each(what, kind, matches, re, attach_one)
   end
 end
 
-local function kprobe(self, what, ret, event, off, fn_name, event_re, maxactive)
+local function kprobe(self, what, ret, event, off, fn_name, event_re)
   local p = priv(self)
   if event_re ~= "" then
     local fns, msg = core.kprobe_functions(event_re)
     if not fns then raise(what .. ": " .. msg) end
-    table.sort(fns)
     return attach_each(what, "kernel function", fns, event_re, function(fn)
-      return kprobe(self, what, ret, fn, 0, fn_name, "", maxactive)
+      return kprobe(self, what, ret, fn, 0, fn_name, "")
     end)
   end
   if event == "" then raise(what .. ": give 'event' or 'event_re'") end
   local key = (ret and "r_" or "p_") .. event
   attach(p, what, "kprobe", key, fn_name, function(obj)
-    return obj:attach_kprobe(fn_name, event, off, ret, maxactive)
+    return obj:attach_kprobe(fn_name, event, off, ret)
   end)
 end
 
@@ -270,7 +236,7 @@ function BPF:attach_kprobe(...)
     return self:attach_kprobe{ event = event, fn_name = fn_name }
   end
   local event, off, fn_name, event_re = p_kprobe(self, ...)
-  kprobe(self, "attach_kprobe", false, event, off, fn_name, event_re, 0)
+  kprobe(self, "attach_kprobe", false, event, off, fn_name, event_re)
 end
 
 local p_kretprobe = method("attach_kretprobe", {
@@ -279,7 +245,13 @@ local p_kretprobe = method("attach_kretprobe", {
 })
 function BPF:attach_kretprobe(...)
   local event, fn_name, event_re, maxactive = p_kretprobe(self, ...)
-  kprobe(self, "attach_kretprobe", true, event, 0, fn_name, event_re, maxactive)
+  if maxactive ~= 0 then
+    raise(string.format("attach_kretprobe: maxactive=%s cannot be honoured: bpflua attaches "
+      .. "kretprobes only through the kernel's perf kprobe PMU (tracefs kprobe_events entries "
+      .. "outlive the process), and that PMU always uses the kernel's default number of "
+      .. "instances; leave maxactive out", tostring(maxactive)))
+  end
+  kprobe(self, "attach_kretprobe", true, event, 0, fn_name, event_re)
 end
 
 local p_dkprobe = method("detach_kprobe", { { "event", "string", required = true }, { "fn_name", "string" } })
@@ -319,7 +291,6 @@ function BPF:attach_tracepoint(...)
   if tp_re ~= "" then
     local tps, msg = core.tracepoints(tp_re)
     if not tps then raise("attach_tracepoint: " .. msg) end
-    table.sort(tps)
     return attach_each("attach_tracepoint", "tracepoint", tps, tp_re, function(t)
       return tracepoint(self, t, fn_name)
     end)
@@ -460,27 +431,14 @@ function BPF:num_open_uprobes()
   return count(priv(self), "uprobe")
 end
 
--- BCC's spellings of syscall functions, all fixed to this kernel's prefix.
-local SYSCALL_PREFIXES = { "sys_", "__x64_sys_", "__x32_compat_sys_", "__ia32_compat_sys_",
-                           "__arm64_sys_", "__s390x_sys_", "__s390_sys_" }
-
-local function fix_syscall_fnname(name)
-  for _, prefix in ipairs(SYSCALL_PREFIXES) do
-    if name:sub(1, #prefix) == prefix then
-      return core.syscall_prefix() .. name:sub(#prefix + 1)
-    end
-  end
-  return name
-end
-
 -- Functions named after their probe are attached when the object is made.
 function autoload(self)
   local p = priv(self)
   for _, fn in ipairs(p.obj:programs()) do
     local rest = fn:match("^kprobe__(.+)$")
-    if rest then self:attach_kprobe{ event = fix_syscall_fnname(rest), fn_name = fn } end
+    if rest then self:attach_kprobe{ event = core.fix_syscall_fnname(rest), fn_name = fn } end
     rest = fn:match("^kretprobe__(.+)$")
-    if rest then self:attach_kretprobe{ event = fix_syscall_fnname(rest), fn_name = fn } end
+    if rest then self:attach_kretprobe{ event = core.fix_syscall_fnname(rest), fn_name = fn } end
     local cat, ev = fn:match("^tracepoint__(.-)__(.+)$")
     if cat then self:attach_tracepoint{ tp = cat .. ":" .. ev, fn_name = fn } end
     rest = fn:match("^raw_tracepoint__(.+)$")
@@ -522,9 +480,7 @@ end
 
 local function table_names(p)
   local names = {}
-  for _, m in ipairs(p.obj:maps()) do
-    if not m.name:find("%.") then names[#names + 1] = m.name end  -- not .rodata etc.
-  end
+  for _, m in ipairs(p.obj:maps()) do names[#names + 1] = m.name end
   return #names > 0 and "its tables: " .. table.concat(names, ", ") or "it has no tables"
 end
 
@@ -566,9 +522,7 @@ mt.__complete = function(self)
   end
   local p = rawget(self, P)
   if p.life.open then
-    for _, m in ipairs(p.obj:maps()) do
-      if not m.name:find("%.") then tables[#tables + 1] = m.name end
-    end
+    for _, m in ipairs(p.obj:maps()) do tables[#tables + 1] = m.name end
   end
   return methods, tables
 end
@@ -678,7 +632,6 @@ local p_kfuncs = args.spec("get_kprobe_functions", { { "event_re", "string", req
 BPF.get_kprobe_functions = static(function(...)
   local fns, msg = core.kprobe_functions(p_kfuncs(...))
   if not fns then raise("get_kprobe_functions: " .. msg) end
-  table.sort(fns)
   return fns
 end)
 
@@ -700,11 +653,12 @@ BPF.find_library = static(function(...)
   return (core.find_library(p_findlib(...)))
 end)
 
--- Kernel addresses travel to C as 32-bit halves (see lib_sys.c).
-local function split64(a)
-  if type(a) == "number" then return a % 4294967296, math.floor(a / 4294967296) end
-  a = ffi.cast("uint64_t", a)
-  return tonumber(a % 4294967296ULL), tonumber(a / 4294967296ULL)
+-- Kernel addresses stay uint64_t through the FFI (ffi.h: bl_ksym_find).
+local ksym_out = ffi.new("const char *[2]")
+local ksym_u64 = ffi.new("uint64_t[1]")
+
+local function kallsyms_error(what, r)
+  raise(string.format("%s: cannot read /proc/kallsyms: %s", what, ffi.string(C.bl_strerror(r))))
 end
 
 local p_ksym = args.spec("ksym", {
@@ -712,20 +666,23 @@ local p_ksym = args.spec("ksym", {
   { "show_offset", "boolean", false } })
 BPF.ksym = static(function(...)
   local addr, show_module, show_offset = p_ksym(...)
-  local name, off, module = core.ksym(split64(addr))
-  if name == nil and off ~= nil then raise("ksym: " .. off) end
-  if not name then return "[unknown]" end
-  if show_offset then name = name .. string.format("+0x%x", off) end
-  if show_module then name = name .. " [" .. (module or "kernel") .. "]" end
+  local r = C.bl_ksym_find(addr, ksym_out, ksym_u64, ksym_out + 1)
+  if r < 0 then kallsyms_error("ksym", r) end
+  if r == 0 then return "[unknown]" end
+  local name = ffi.string(ksym_out[0])
+  if show_offset then name = name .. string.format("+0x%x", tonumber(ksym_u64[0])) end
+  if show_module then
+    name = name .. " [" .. (ksym_out[1] ~= nil and ffi.string(ksym_out[1]) or "kernel") .. "]"
+  end
   return name
 end)
 
 local p_ksymname = args.spec("ksymname", { { "name", "string", required = true } })
 BPF.ksymname = static(function(...)
-  local lo, hi = core.ksymname(p_ksymname(...))
-  if lo == nil and hi ~= nil then raise("ksymname: " .. hi) end
-  if not lo then return -1 end
-  return tables.num(ffi.new("uint64_t", hi) * 4294967296ULL + lo)
+  local r = C.bl_ksym_find_name(p_ksymname(...), ksym_u64)
+  if r < 0 then kallsyms_error("ksymname", r) end
+  if r == 0 then return -1 end
+  return tables.num(ksym_u64[0])
 end)
 
 return BPF

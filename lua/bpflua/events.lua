@@ -28,9 +28,8 @@ local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
 
-args.own(debug.getinfo(1, "S").source)
 
-local C = tables.C
+local C = require "bpflua.cdef"
 local raise = args.error
 
 local M = {}

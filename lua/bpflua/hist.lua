@@ -19,8 +19,8 @@
 local ffi = require "ffi"
 local bit = require "bit"
 local args = require "bpflua.args"
+local C = require "bpflua.cdef"
 
-args.own(debug.getinfo(1, "S").source)
 
 local M = {}
 
@@ -245,7 +245,7 @@ local function sections(name, t, key, bucket_fn, bucket_sort_fn)
   local by_key, order = {}, {}
   for k, v in t:items() do
     local bucket = k[f1.name]
-    if f1.chars then bucket = ffi.string(bucket, ffi.C.bl_strnlen(bucket, ffi.sizeof(bucket)))
+    if f1.chars then bucket = ffi.string(bucket, C.bl_strnlen(bucket, ffi.sizeof(bucket)))
     elseif is64(bucket) and bucket <= EXACT then bucket = tonumber(bucket) end
     if bucket_fn then bucket = bucket_fn(bucket) end
     local gk = group_key(bucket)

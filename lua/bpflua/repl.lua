@@ -6,6 +6,7 @@
 -- tracepoint names. Ctrl-C stops the running command and returns to the
 -- prompt with probes kept; Ctrl-D exits (main.c then cleans up).
 local rl = require("bpflua.readline")
+local args = require("bpflua.args")
 
 local M = {}
 
@@ -40,13 +41,11 @@ local function report(ok, ...)
   print(table.concat(out, "\t"))
 end
 
--- The traceback of the user's chunk only: frames from the REPL's own xpcall
--- outwards are plumbing. A chunk with no frames of its own shows none.
+-- The traceback of the user's chunk only (args.traceback drops bpflua's own
+-- frames). A chunk with no frames of its own shows none.
 local function traceback(err)
   if err == INTERRUPT then return err end
-  local tb = debug.traceback(tostring(err), 2)
-  tb = tb:gsub("\n\t%[C%]: in function 'xpcall'.*$", ""):gsub("\n\t%[builtin#%d+%]: at 0x%x+", "")
-  return (tb:gsub("\nstack traceback:$", ""))
+  return args.traceback(tostring(err), 2)
 end
 
 -- Reads one complete chunk; nil at EOF, false when Ctrl-C dropped it.

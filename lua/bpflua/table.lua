@@ -21,13 +21,11 @@ local ffi = require "ffi"
 local core = require "bpflua.core"
 local args = require "bpflua.args"
 
-args.own(debug.getinfo(1, "S").source)
-ffi.cdef(core.ffi_header())
 
-local C = ffi.C
+local C = require "bpflua.cdef"
 local ENOENT, E2BIG = 2, 7
 
-local M = { C = C }
+local M = {}
 
 -- The key of each table's private state: a table no user can produce, so
 -- t["fd"] or any other string stays a map lookup.

@@ -15,8 +15,6 @@
 #include "pch.h"
 #include "rewrite.h"
 
-#define DEBUG_PREPROCESSOR 0x4
-
 static void result_free(struct bl_compile_result *r)
 {
 	if (!r)
@@ -44,7 +42,7 @@ static int run_stages(const struct bl_cc_env *env, const struct bl_compile_opts 
 
 	if (!err) {
 		err = bl_codegen_isolated(env, o, out->rewritten, &out->elf, &out->elf_size, e);
-		if (err && err != -ESTALE && (o->debug & DEBUG_PREPROCESSOR))
+		if (err && err != -ESTALE && (o->debug & BL_DEBUG_PREPROCESSOR))
 			log_rewritten(e, out->rewritten);
 	}
 	if (err)

@@ -27,8 +27,14 @@ struct bl_compile_opts {
 	int n_cflags;
 	const char *vmlinux_h;     /* path of this kernel's generated vmlinux.h */
 	const char *include_dir;   /* directory of src_file for "..." includes, or NULL */
-	int debug;                 /* BCC-style debug flags; bit 0x4 (DEBUG_PREPROCESSOR) keeps the rewritten text */
+	int debug;                 /* BCC's debug flags (BL_DEBUG_*) */
 };
+
+/* BCC's debug flags bpflua honours (BPF{debug=}); the one place they are
+ * defined, for the host and the module. DEBUG_PREPROCESSOR: show the
+ * rewritten text (so the host compiles instead of using the object cache)
+ * and add it to a code generation error's log. */
+#define BL_DEBUG_PREPROCESSOR 0x4
 
 struct bl_compile_result {
 	void *elf;          /* malloc'd BPF ELF object */
