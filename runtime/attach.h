@@ -6,7 +6,8 @@
  *
  * One file per probe kind (attach_kprobe.c, attach_tracepoint.c, ...). Each
  * picks the program type it loads the function as (bl_object_prog).
- * bl_attach_kprobe() implements KERNEL.md's fallback chain when the kernel
+ * bl_attach_kprobe() implements the fallback chain (README.md, "When the
+ * kernel has no kprobes"; bpflua(1), KERNELS WITHOUT KPROBES) when the kernel
  * has no kprobes: syscall functions go to syscalls:sys_enter_X / sys_exit_X
  * tracepoints, others to fentry/fexit where the kernel allows; otherwise an
  * error naming the reason and the alternatives. The link records the

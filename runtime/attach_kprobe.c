@@ -1,4 +1,5 @@
-/* attach_kprobe.c - kprobes/kretprobes, with KERNEL.md's fallback chain.
+/* attach_kprobe.c - kprobes/kretprobes, with the fallback chain README.md
+ * describes ("When the kernel has no kprobes").
  *
  * Real kprobes go through the kprobe perf PMU only: libbpf would otherwise
  * fall back to tracefs kprobe_events, whose entries outlive a killed process.

@@ -1,9 +1,10 @@
 /* flavor.h - how a program's ctx looks at the attach point actually used.
  *
  * A function written as a kprobe may end up loaded on another kind of probe
- * (KERNEL.md: the kprobe fallback chain). Each loaded instance of a program
- * gets its own copy of the read-only global __bl_flavor (and __bl_nargs),
- * set by the loader before load; the PT_REGS_* macros read ctx accordingly.
+ * (the kprobe fallback chain: README.md, "When the kernel has no kprobes").
+ * Each loaded instance of a program gets its own copy of the read-only
+ * global __bl_flavor (and __bl_nargs), set by the loader before load; the
+ * PT_REGS_* macros read ctx accordingly.
  * Since .rodata is frozen, the verifier sees these as constants and prunes
  * the branches of the other flavors.
  *
