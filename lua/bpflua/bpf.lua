@@ -16,7 +16,6 @@ local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local events = require "bpflua.events"
 
-
 local C = require "bpflua.cdef"
 local raise = args.error
 

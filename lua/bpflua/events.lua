@@ -28,7 +28,6 @@ local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
 
-
 local C = require "bpflua.cdef"
 local raise = args.error
 

@@ -21,7 +21,6 @@ local bit = require "bit"
 local args = require "bpflua.args"
 local C = require "bpflua.cdef"
 
-
 local M = {}
 
 local LOG2_INDEX_MAX, LINEAR_INDEX_MAX = 65, 1025

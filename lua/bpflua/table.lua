@@ -18,9 +18,7 @@
 -- stacks, histograms) adds methods or overrides _get/_set/_delete/_snapshot.
 
 local ffi = require "ffi"
-local core = require "bpflua.core"
 local args = require "bpflua.args"
-
 
 local C = require "bpflua.cdef"
 local ENOENT, E2BIG = 2, 7
