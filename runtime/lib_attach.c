@@ -188,30 +188,6 @@ static int l_link_gc(lua_State *L)
 	return 0;
 }
 
-static void set_field(lua_State *L, const char *k, const char *v)
-{
-	lua_pushstring(L, v);
-	lua_setfield(L, -2, k);
-}
-
-/* l:info() -> { kind=, fn=, target=, via= }; nil once detached */
-static int l_link_info(lua_State *L)
-{
-	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
-	const struct bl_link_info *i;
-
-	if (!u->l)
-		return 0;
-	i = bl_link_info(u->l);
-	lua_createtable(L, 0, 4);
-	set_field(L, "kind", (unsigned)i->kind < sizeof(kind_names) / sizeof(*kind_names)
-		  ? kind_names[i->kind] : "unknown");
-	set_field(L, "fn", i->fn);
-	set_field(L, "target", i->target);
-	set_field(L, "via", i->via);
-	return 1;
-}
-
 static int l_link_tostring(lua_State *L)
 {
 	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
@@ -229,7 +205,6 @@ static int l_link_tostring(lua_State *L)
 
 static const luaL_Reg link_methods[] = {
 	{ "detach", l_link_detach },
-	{ "info", l_link_info },
 	{ NULL, NULL }
 };
 
