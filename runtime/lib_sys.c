@@ -117,12 +117,6 @@ static int l_fix_syscall_fnname(lua_State *L)
 	return 1;
 }
 
-static int l_has_kprobes(lua_State *L)
-{
-	lua_pushboolean(L, bl_has_kprobes());
-	return 1;
-}
-
 static int l_has_fentry(lua_State *L)
 {
 	lua_pushboolean(L, bl_has_fentry());
@@ -143,7 +137,6 @@ static const luaL_Reg sys_funcs[] = {
 	{ "tracepoint_exists", l_tracepoint_exists },
 	{ "syscall_prefix", l_syscall_prefix },
 	{ "fix_syscall_fnname", l_fix_syscall_fnname },
-	{ "has_kprobes", l_has_kprobes },
 	{ "has_fentry", l_has_fentry },
 	{ "has_raw_tracepoint", l_has_raw_tracepoint },
 	{ NULL, NULL }
