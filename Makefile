@@ -38,7 +38,10 @@ COMP_OBJ    := $(COMP_CSRC:%.c=$(B)/pic/%.o) $(COMP_CXXSRC:%.cpp=$(B)/pic/%.o) \
                $(B)/pic/runtime/err.o $(B)/pic/runtime/embed.o $(B)/pic/runtime/fdio.o $(B)/pic/runtime/tracefs.o $(B)/pic/runtime/tracefs_format.o $(B)/pic/headers.o
 
 TESTPROG_SRC := $(wildcard tests/testprogs/*.c)
-TESTPROGS    := $(TESTPROG_SRC:tests/testprogs/%.c=$(B)/testprogs/%)
+# stack_chain again as a non-PIE executable (symbols at link-time addresses).
+TESTPROGS    := $(TESTPROG_SRC:tests/testprogs/%.c=$(B)/testprogs/%) $(B)/testprogs/stack_chain_nopie
+# Frame pointers: the kernel walks user stacks (get_stackid) through them.
+TESTPROG_CFLAGS := -O1 -g -Wall -fno-inline -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 
@@ -46,7 +49,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 all: $(B)/bpflua $(B)/bpflua-compiler.so
 
 $(B)/bpflua: $(HOST_OBJ) $(LUA_OBJ) $(B)/ffi_h.o
-	$(CC) -o $@ $^ -Wl,-E $(shell pkg-config --libs luajit libbpf) -lelf -lz -ldl -lm -lreadline
+	$(CC) -o $@ $^ -Wl,-E $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline
 
 $(B)/bpflua-compiler.so: $(COMP_OBJ)
 	$(CXX) -shared -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf)
@@ -91,11 +94,14 @@ $(B)/pic/headers.o: $(B)/headers.S
 testprogs: $(TESTPROGS)
 $(B)/testprogs/%: tests/testprogs/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g -Wall -fno-inline -o $@ $< -lpthread
+	$(CC) $(TESTPROG_CFLAGS) -o $@ $< -lpthread
+$(B)/testprogs/stack_chain_nopie: tests/testprogs/stack_chain.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TESTPROG_CFLAGS) -no-pie -o $@ $<
 
 $(B)/unit/%: tests/unit/%.c $(filter-out $(B)/runtime/main.o,$(HOST_OBJ)) $(B)/ffi_h.o
 	@mkdir -p $(dir $@)
-	$(CC) $(BL_CFLAGS) -o $@ $^ $(shell pkg-config --libs luajit libbpf) -lelf -lz -ldl -lm -lreadline
+	$(CC) $(BL_CFLAGS) -o $@ $^ $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline
 
 test: all testprogs test-unit test-host test-vm
 
@@ -111,6 +117,7 @@ test-vm: all testprogs
 
 bench: all testprogs
 	bench/run
+	$(B)/bpflua bench/sym.lua $(B)/testprogs/stack_chain
 
 install: all
 	install -D -m 0755 $(B)/bpflua $(DESTDIR)$(PREFIX)/bin/bpflua

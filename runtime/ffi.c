@@ -84,22 +84,6 @@ static int ksyms_ready(void)
 	return err;
 }
 
-int bl_ksym_find(uint64_t addr, const char **name, uint64_t *offset, const char **module)
-{
-	const struct bl_ksym *s;
-	int err = ksyms_ready();
-
-	if (err)
-		return err;
-	s = bl_ksym_lookup(addr);
-	if (!s)
-		return 0;
-	*name = s->name;
-	*offset = addr - s->addr;
-	*module = s->module;
-	return 1;
-}
-
 int bl_ksym_find_name(const char *name, uint64_t *addr)
 {
 	int err = ksyms_ready();

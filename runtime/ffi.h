@@ -32,12 +32,10 @@ size_t bl_strnlen(const char *s, size_t max);
 /* Possible CPUs: per-CPU maps hold one value for each. -errno on failure. */
 int bl_num_possible_cpus(void);
 
-/* Kernel symbols (runtime/sym/ksyms.h), for BPF.ksym and BPF.ksymname:
- * addresses stay uint64_t end to end. bl_ksym_find: 1 with the symbol
- * containing addr (module NULL for the core kernel), 0 when none does;
- * bl_ksym_find_name: 1 with the address of the symbol called name, 0 when
- * there is none. Both -errno when /proc/kallsyms cannot be read. */
-int bl_ksym_find(uint64_t addr, const char **name, uint64_t *offset, const char **module);
+/* Kernel symbols by name (runtime/sym/ksyms.h), for BPF.ksymname (BPF.ksym
+ * is bl_sym_format's): the address stays uint64_t end to end. 1 with the
+ * address of the symbol called name, 0 when there is none, -errno when
+ * /proc/kallsyms cannot be read. */
 int bl_ksym_find_name(const char *name, uint64_t *addr);
 
 /* Event streams (runtime/events.h): the batch of records a poll drained.
@@ -49,3 +47,15 @@ int bl_events_count(const struct bl_events *ev);
 const struct bl_event_rec *bl_events_records(const struct bl_events *ev);
 /* Samples the kernel dropped (perf buffer full) since the last call. */
 uint64_t bl_events_take_lost(struct bl_events *ev);
+
+/* Symbols (runtime/sym/sym.h): addr in process pid, or in the kernel when
+ * pid < 0, written into buf as BCC prints it: "name", with BL_SYM_OFFSET
+ * "name+0x1a", with BL_SYM_MODULE "name+0x1a [libc.so.6]" ("[kernel]" for
+ * the core kernel); "[unknown]" when no symbol covers addr (still followed
+ * by the module when one does). BL_SYM_DEMANGLE: C++ names as the source
+ * reads them. Returns the length written (cut to len - 1), or -errno when
+ * the symbols could not be read at all (kallsyms). User processes are cached
+ * by pid: one that has exited since its first lookup still resolves; one
+ * never seen alive gives "[unknown]". */
+enum { BL_SYM_MODULE = 1, BL_SYM_OFFSET = 2, BL_SYM_DEMANGLE = 4 };
+int bl_sym_format(int pid, uint64_t addr, int flags, char *buf, size_t len);

@@ -89,7 +89,7 @@
 	__BL_KV_MAP(__builtin_types_compatible_p(k, int) ?			\
 		    BPF_MAP_TYPE_ARRAY : BPF_MAP_TYPE_HASH, k, l, n, s, f)
 #define __BL_TABLE_perf_output(k, l, n, s, f) BPF_PERF_OUTPUT(n)
-#define __BL_TABLE_stacktrace(k, l, n, s, f) BPF_STACK_TRACE(n, s)
+#define __BL_TABLE_stacktrace(k, l, n, s, f) __BL_STACK_MAP(n, s, sizeof(l), f)
 #define __BL_TABLE_prog(k, l, n, s, f) BPF_PROG_ARRAY(n, s)
 #define __BL_TABLE_queue(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_QUEUE, l, n, s, f)
 #define __BL_TABLE_stack(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_STACK, l, n, s, f)
@@ -140,14 +140,28 @@
 		__BL_METHODS_RINGBUF						\
 	} _name SEC(".maps")
 
-#define BPF_STACK_TRACE(_name, _size)						\
+/* BCC's value types of stack trace maps (for BPF_TABLE("stacktrace", ...)). */
+struct bpf_stacktrace {
+	__u64 ip[127];
+};
+struct bpf_stacktrace_buildid {
+	struct bpf_stack_build_id trace[127];
+};
+
+/* Stack trace maps take no BTF: Lua types them (lua/bpflua/stacks.lua). */
+#define __BL_STACK_MAP(_name, _size, _vsize, _flags)				\
 	struct {								\
 		__uint(type, BPF_MAP_TYPE_STACK_TRACE);				\
 		__uint(key_size, sizeof(__u32));				\
-		__uint(value_size, 127 * sizeof(__u64));			\
+		__uint(value_size, _vsize);					\
 		__uint(max_entries, _size);					\
+		__uint(map_flags, _flags);					\
 		__BL_METHODS_STACK_TRACE					\
 	} _name SEC(".maps")
+#define BPF_STACK_TRACE(_name, _size) __BL_STACK_MAP(_name, _size, sizeof(struct bpf_stacktrace), 0)
+/* Frames as (build-id, file offset) records (struct bpf_stack_build_id). */
+#define BPF_STACK_TRACE_BUILDID(_name, _size)					\
+	__BL_STACK_MAP(_name, _size, sizeof(struct bpf_stacktrace_buildid), BPF_F_STACK_BUILD_ID)
 
 #define __BL_QUEUE_MAP(_type, _leaf, _name, _size, _flags)			\
 	struct {								\

@@ -15,6 +15,7 @@ local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local events = require "bpflua.events"
+require "bpflua.stacks"
 
 local C = require "bpflua.cdef"
 local raise = args.error
@@ -652,12 +653,19 @@ BPF.find_library = static(function(...)
   return (core.find_library(p_findlib(...)))
 end)
 
--- Kernel addresses stay uint64_t through the FFI (ffi.h: bl_ksym_find).
-local ksym_out = ffi.new("const char *[2]")
-local ksym_u64 = ffi.new("uint64_t[1]")
+-- Symbols, as BCC prints them: "name", "name+0x1a", "name+0x1a [module]",
+-- "[unknown]"; one C layer formats them for kernel and user addresses
+-- (runtime/sym/sym.h, pid < 0 is the kernel).
+local symbuf = ffi.new("char[?]", 4096)
 
-local function kallsyms_error(what, r)
-  raise(string.format("%s: cannot read /proc/kallsyms: %s", what, ffi.string(C.bl_strerror(r))))
+local function symbolize(what, addr, pid, show_module, show_offset, demangle)
+  local flags = (show_module and C.BL_SYM_MODULE or 0) + (show_offset and C.BL_SYM_OFFSET or 0)
+    + (demangle and C.BL_SYM_DEMANGLE or 0)
+  local n = C.bl_sym_format(pid, addr, flags, symbuf, 4096)
+  if n < 0 then
+    raise(string.format("%s: cannot read the symbols: %s", what, ffi.string(C.bl_strerror(n))))
+  end
+  return ffi.string(symbuf, n)
 end
 
 local p_ksym = args.spec("ksym", {
@@ -665,21 +673,38 @@ local p_ksym = args.spec("ksym", {
   { "show_offset", "boolean", false } })
 BPF.ksym = static(function(...)
   local addr, show_module, show_offset = p_ksym(...)
-  local r = C.bl_ksym_find(addr, ksym_out, ksym_u64, ksym_out + 1)
-  if r < 0 then kallsyms_error("ksym", r) end
-  if r == 0 then return "[unknown]" end
-  local name = ffi.string(ksym_out[0])
-  if show_offset then name = name .. string.format("+0x%x", tonumber(ksym_u64[0])) end
-  if show_module then
-    name = name .. " [" .. (ksym_out[1] ~= nil and ffi.string(ksym_out[1]) or "kernel") .. "]"
+  return symbolize("ksym", addr, -1, show_module, show_offset, false)
+end)
+
+local p_sym = args.spec("sym", {
+  { "addr", "integer", required = true }, { "pid", "integer", required = true },
+  { "show_module", "boolean", false }, { "show_offset", "boolean", false },
+  { "demangle", "boolean", true } })
+local function is_int(v)
+  return type(v) == "cdata" or (type(v) == "number" and v % 1 == 0)
+end
+local function is_opt_bool(v) return v == nil or type(v) == "boolean" end
+
+-- Stack printing calls this per frame: well-typed positional calls skip
+-- the general argument parser (several microseconds a call).
+BPF.sym = static(function(...)
+  local addr, pid, show_module, show_offset, demangle = ...
+  if select("#", ...) <= 5 and is_int(addr) and is_int(pid) and is_opt_bool(show_module)
+     and is_opt_bool(show_offset) and is_opt_bool(demangle) then
+    return symbolize("sym", addr, pid, show_module, show_offset, demangle ~= false)
   end
-  return name
+  addr, pid, show_module, show_offset, demangle = p_sym(...)
+  return symbolize("sym", addr, pid, show_module, show_offset, demangle)
 end)
 
 local p_ksymname = args.spec("ksymname", { { "name", "string", required = true } })
+-- Kernel addresses stay uint64_t through the FFI (ffi.h: bl_ksym_find_name).
+local ksym_u64 = ffi.new("uint64_t[1]")
 BPF.ksymname = static(function(...)
   local r = C.bl_ksym_find_name(p_ksymname(...), ksym_u64)
-  if r < 0 then kallsyms_error("ksymname", r) end
+  if r < 0 then
+    raise(string.format("ksymname: cannot read /proc/kallsyms: %s", ffi.string(C.bl_strerror(r))))
+  end
   if r == 0 then return -1 end
   return tables.num(ksym_u64[0])
 end)

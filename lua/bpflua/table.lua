@@ -197,6 +197,8 @@ local method = function(name, params)
   })
 end
 
+M.method = method
+
 function Table:_describe()
   local st = rawget(self, S)
   return string.format("bpflua table '%s' (%s, key %s, value %s)", st.name,
@@ -443,6 +445,8 @@ end
 --   types (C type strings or ctypes), as get_table's keytype/leaftype do.
 function M.new(info, life, keytype, leaftype)
   local cls = M.kinds[info.type] or Table
+  -- A kind whose maps carry no BTF (stack traces) names its own types.
+  if cls._ctypes then keytype, leaftype = cls._ctypes(info, keytype, leaftype) end
   local key = typeinfo(keytype or info.key_ctype, info.key_size)
   local val = typeinfo(leaftype or info.value_ctype, info.value_size)
   local st = {
