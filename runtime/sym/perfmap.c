@@ -18,17 +18,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-struct jit_sym {
-	uint64_t start, size;
-	char *name;
-};
-
 struct bl_perfmap {
 	char path[128];
 	int exists;  /* the file could be read */
 	off_t size;  /* of the file when read */
 	time_t checked;  /* CLOCK_MONOTONIC_COARSE seconds of the last stat() */
-	struct jit_sym *syms;
+	struct bl_fsym *syms;
 	size_t n;
 	char module[64];  /* "perf-PID.map", as BCC shows it */
 };
@@ -61,17 +56,10 @@ static int ns_pid(int pid)
 	return ns;
 }
 
-static int cmp_start(const void *a, const void *b)
-{
-	const struct jit_sym *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 static void drop_syms(struct bl_perfmap *m)
 {
 	for (size_t i = 0; i < m->n; i++)
-		free(m->syms[i].name);
+		free((char *)m->syms[i].name);
 	free(m->syms);
 	m->syms = NULL;
 	m->n = 0;
@@ -81,7 +69,7 @@ static int add_line(struct bl_perfmap *m, const char *line, size_t *cap)
 {
 	uint64_t start, size;
 	int pos = 0;
-	struct jit_sym *tmp;
+	struct bl_fsym *tmp;
 
 	if (sscanf(line, "%" SCNx64 " %" SCNx64 " %n", &start, &size, &pos) != 2 || !pos)
 		return 0;
@@ -96,6 +84,7 @@ static int add_line(struct bl_perfmap *m, const char *line, size_t *cap)
 	if (!m->syms[m->n].name)
 		return -ENOMEM;
 	m->syms[m->n].start = start;
+	m->syms[m->n].rank = 0;
 	m->syms[m->n++].size = size;
 	return 0;
 }
@@ -118,7 +107,7 @@ static int load(struct bl_perfmap *m)
 		err = add_line(m, line, &cap);
 	free(line);
 	fclose(f);
-	qsort(m->syms, m->n, sizeof(*m->syms), cmp_start);
+	bl_fsym_sort(m->syms, m->n);
 	return err;
 }
 
@@ -144,24 +133,6 @@ void bl_perfmap_close(struct bl_perfmap *m)
 	free(m);
 }
 
-static const struct jit_sym *find(const struct bl_perfmap *m, uint64_t addr)
-{
-	size_t lo = 0, hi = m->n;
-
-	/* the last symbol starting at or before addr */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->syms[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo || addr - m->syms[lo - 1].start >= m->syms[lo - 1].size)
-		return NULL;
-	return &m->syms[lo - 1];
-}
-
 static int changed(struct bl_perfmap *m)
 {
 	struct timespec now;
@@ -176,10 +147,10 @@ static int changed(struct bl_perfmap *m)
 
 int bl_perfmap_lookup(struct bl_perfmap *m, uint64_t addr, struct bl_sym *out)
 {
-	const struct jit_sym *s = find(m, addr);
+	const struct bl_fsym *s = bl_fsym_find(m->syms, m->n, addr);
 
 	if (!s && changed(m) && load(m) == 0)
-		s = find(m, addr);
+		s = bl_fsym_find(m->syms, m->n, addr);
 	/* BCC then names the map as the module of an unknown address. */
 	if (!s && m->exists)
 		out->module = m->module;

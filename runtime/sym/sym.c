@@ -125,6 +125,50 @@ int bl_sym_format(int pid, uint64_t addr, int flags, char *buf, size_t len)
 	return n < 0 ? -EINVAL : (size_t)n >= len ? (int)len - 1 : n;
 }
 
+static int cmp_fsym(const void *a, const void *b)
+{
+	const struct bl_fsym *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->rank - y->rank;
+}
+
+void bl_fsym_sort(struct bl_fsym *syms, size_t n)
+{
+	qsort(syms, n, sizeof(*syms), cmp_fsym);
+}
+
+/* The symbol containing addr: among those starting at or before it, the
+ * nearest sized one that covers it, else the nearest sizeless one (a label
+ * inside a function never hides the function). */
+const struct bl_fsym *bl_fsym_find(const struct bl_fsym *syms, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+	const struct bl_fsym *sizeless = NULL;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (syms[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Back to the first entry of the nearest address (the best rank). */
+	while (lo > 1 && syms[lo - 2].start == syms[lo - 1].start)
+		lo--;
+	for (size_t i = lo, seen = 0; i > 0 && seen < 64; i--, seen++) {
+		const struct bl_fsym *s = &syms[i - 1];
+
+		if (s->size && addr - s->start < s->size)
+			return s;
+		if (!s->size && !sizeless)
+			sizeless = s;
+	}
+	return sizeless;
+}
+
 typedef char *(*cxa_demangle_fn)(const char *, char *, size_t *, int *);
 
 /* libstdc++ is loaded only for the first mangled name. */

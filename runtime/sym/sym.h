@@ -26,6 +26,19 @@ struct bl_sym {
  * Strings stay valid until the next call. */
 int bl_sym_resolve(int pid, uint64_t addr, int demangle, struct bl_sym *out);
 
+/* A symbol table sorted by address (user modules, JIT maps). rank orders
+ * the names of one address: lower wins. */
+struct bl_fsym {
+	uint64_t start, size;
+	const char *name;
+	int rank;
+};
+void bl_fsym_sort(struct bl_fsym *syms, size_t n);
+/* The symbol containing addr: among those starting at or before it, the
+ * nearest sized one that covers it, else the nearest sizeless one (a label
+ * inside a function never hides the function); NULL when none. */
+const struct bl_fsym *bl_fsym_find(const struct bl_fsym *syms, size_t n, uint64_t addr);
+
 /* Caches of user processes kept at once; the least recently used goes. */
 #define BL_SYM_MAX_PROCS 64
 

@@ -19,15 +19,10 @@
 
 #include <elfutils/libdwfl.h>
 
-/* A module's function symbols by address (the module's userdata). */
-struct fsym {
-	uint64_t start, size;
-	const char *name;  /* points into libdwfl's copy of the table */
-	int rank;          /* which of equal addresses names it: lower wins */
-};
-
+/* A module's function symbols by address (the module's userdata); names
+ * point into libdwfl's copy of the table. */
 struct index {
-	struct fsym *syms;
+	struct bl_fsym *syms;
 	size_t n;
 };
 
@@ -137,15 +132,6 @@ static int rank(const GElf_Sym *sym)
 	return (sym->st_size == 0) * 4 + (bind == STB_WEAK ? 1 : bind == STB_LOCAL ? 2 : 0);
 }
 
-static int cmp_fsym(const void *a, const void *b)
-{
-	const struct fsym *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->rank - y->rank;
-}
-
 static int is_function(const GElf_Sym *sym, GElf_Word shndx)
 {
 	int type = GELF_ST_TYPE(sym->st_info);
@@ -170,9 +156,9 @@ static struct index *build_index(Dwfl_Module *mod)
 		const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, &shndx, NULL, NULL);
 
 		if (name && *name && is_function(&sym, shndx))
-			ix->syms[ix->n++] = (struct fsym){ addr, sym.st_size, name, rank(&sym) };
+			ix->syms[ix->n++] = (struct bl_fsym){ addr, sym.st_size, name, rank(&sym) };
 	}
-	qsort(ix->syms, ix->n, sizeof(*ix->syms), cmp_fsym);
+	bl_fsym_sort(ix->syms, ix->n);
 	return ix;
 }
 
@@ -186,41 +172,11 @@ static const struct index *module_index(Dwfl_Module *mod)
 	return *userdata;
 }
 
-/* The symbol containing addr: among those starting at or before it, the
- * nearest sized one that covers it, else the nearest sizeless one (a label
- * inside a function never hides the function). */
-static const struct fsym *find(const struct index *ix, uint64_t addr)
-{
-	size_t lo = 0, hi = ix->n;
-	const struct fsym *sizeless = NULL;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ix->syms[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* Back to the first entry of the nearest address (the best rank). */
-	while (lo > 1 && ix->syms[lo - 2].start == ix->syms[lo - 1].start)
-		lo--;
-	for (size_t i = lo, seen = 0; i > 0 && seen < 64; i--, seen++) {
-		const struct fsym *s = &ix->syms[i - 1];
-
-		if (s->size && addr - s->start < s->size)
-			return s;
-		if (!s->size && !sizeless)
-			sizeless = s;
-	}
-	return sizeless;
-}
-
 int bl_usyms_lookup(struct bl_usyms *u, uint64_t addr, struct bl_sym *out)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(u->dwfl, addr);
 	const struct index *ix;
-	const struct fsym *fs;
+	const struct bl_fsym *fs;
 	Dwarf_Addr start, end;
 	const char *name, *file;
 
@@ -233,7 +189,7 @@ int bl_usyms_lookup(struct bl_usyms *u, uint64_t addr, struct bl_sym *out)
 	out->module = name;
 	out->offset = addr - start;
 	ix = module_index(mod);
-	fs = ix ? find(ix, addr) : NULL;
+	fs = ix ? bl_fsym_find(ix->syms, ix->n, addr) : NULL;
 	if (!fs)
 		return -ENOENT;
 	out->name = fs->name;
