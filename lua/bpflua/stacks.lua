@@ -16,16 +16,7 @@ local bit = require "bit"
 local ffi = require "ffi"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
-
-args.own(debug.getinfo(1, "S").source)
-
-ffi.cdef [[
-struct bl_stack_build_id {
-  int32_t status;
-  unsigned char build_id[20];
-  union { uint64_t offset; uint64_t ip; };
-};
-]]
+require "bpflua.cdef"   -- struct bl_stack_build_id
 
 local BUILD_ID = 0x20 -- BPF_F_STACK_BUILD_ID
 local BUILD_ID_EMPTY = 0
