@@ -31,6 +31,8 @@ COMP_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang -lclan
 # The host: everything under runtime/ except the compiler module.
 HOST_SRC    := $(wildcard runtime/*.c runtime/btf/*.c runtime/sym/*.c)
 HOST_OBJ    := $(HOST_SRC:%.c=$(B)/%.o)
+HOST_LIBS   := $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline \
+               -lmicrohttpd -lpthread
 LUA_SRC     := $(shell find lua -name '*.lua' | sort)
 LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)
 # The compiler module: the only code that links clang/LLVM.
@@ -49,7 +51,7 @@ UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 all: $(B)/bpflua $(B)/bpflua-compiler.so
 
 $(B)/bpflua: $(HOST_OBJ) $(LUA_OBJ) $(B)/ffi_h.o
-	$(CC) -o $@ $^ -Wl,-E $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline
+	$(CC) -o $@ $^ -Wl,-E $(HOST_LIBS)
 
 $(B)/bpflua-compiler.so: $(COMP_OBJ)
 	$(CXX) -shared -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf)
@@ -101,7 +103,7 @@ $(B)/testprogs/stack_chain_nopie: tests/testprogs/stack_chain.c
 
 $(B)/unit/%: tests/unit/%.c $(filter-out $(B)/runtime/main.o,$(HOST_OBJ)) $(B)/ffi_h.o
 	@mkdir -p $(dir $@)
-	$(CC) $(BL_CFLAGS) -o $@ $^ $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline
+	$(CC) $(BL_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 test: all testprogs test-unit test-host test-vm
 
@@ -123,6 +125,8 @@ install: all
 	install -D -m 0755 $(B)/bpflua $(DESTDIR)$(PREFIX)/bin/bpflua
 	install -D -m 0755 $(B)/bpflua-compiler.so $(DESTDIR)$(PREFIX)/lib/bpflua/bpflua-compiler.so
 	install -D -m 0644 doc/bpflua.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpflua.1
+	install -d $(DESTDIR)$(PREFIX)/share/bpflua/scripts
+	install -m 0755 scripts/*.lua $(DESTDIR)$(PREFIX)/share/bpflua/scripts/
 
 clean:
 	rm -rf $(B)

@@ -11,6 +11,7 @@
 
 #include "events.h"
 #include "ffi.h"
+#include "metrics.h"
 
 struct bl_events {
 	char name[64];                  /* the map, for messages */
@@ -92,6 +93,7 @@ static enum bpf_perf_event_ret on_perf(void *ctx, int cpu, struct perf_event_hea
 			return LIBBPF_PERF_EVENT_ERROR;
 	} else if (h->type == PERF_RECORD_LOST) {
 		ev->lost += ((struct lost *)h)->lost;
+		bl_metrics_note_lost(((struct lost *)h)->lost);
 	}
 	return LIBBPF_PERF_EVENT_CONT;
 }

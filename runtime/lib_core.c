@@ -65,5 +65,6 @@ int luaopen_bpflua_core(lua_State *L)
 	bl_lib_open_trace(L);
 	bl_lib_open_sys(L);
 	bl_lib_open_events(L);
+	bl_lib_open_metrics(L);
 	return 1;
 }

@@ -40,5 +40,6 @@ void bl_lib_open_attach(lua_State *L);
 void bl_lib_open_trace(lua_State *L);
 void bl_lib_open_sys(lua_State *L);
 void bl_lib_open_events(lua_State *L);
+void bl_lib_open_metrics(lua_State *L);   /* after bl_lib_open_object */
 
 #endif

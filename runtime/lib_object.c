@@ -14,6 +14,7 @@
 #include <lua.h>
 
 #include "btf/ctype.h"
+#include "metrics.h"
 #include "btf/event_type.h"
 #include "build.h"
 #include "lib_core.h"
@@ -124,6 +125,7 @@ static int l_object_close(lua_State *L)
 	if (!u->o)
 		return 0;
 	bl_lib_detach_all(L, 1);
+	bl_metrics_forget(u->o);
 	bl_object_close(u->o);
 	u->o = NULL;
 	return 0;

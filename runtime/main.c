@@ -18,6 +18,7 @@
 #include <luajit.h>
 #include <lualib.h>
 
+#include "metrics_http.h"
 #include "compiler.h"
 #include "host.h"
 #include "objcache.h"
@@ -33,6 +34,7 @@ struct options {
 	int help;
 	int cache_info;
 	int cache_clear;
+	const char *metrics;      /* --metrics [ADDR:]PORT */
 };
 
 int luaopen_bpflua_readline(lua_State *L);
@@ -48,6 +50,8 @@ static void usage(FILE *f)
 		"  --no-cache     compile every program, neither using nor filling the cache\n"
 		"  --cache-info   print where compiled objects are cached and how many\n"
 		"  --cache-clear  delete every cached compiled object\n"
+		"  --metrics [ADDR:]PORT  serve the tables the script exports (t:export)\n"
+		"                 as Prometheus metrics on GET /metrics\n"
 		"  -h, --help     print this help\n"
 		"  --             stop handling options\n"
 		"  -              run standard input\n\n"
@@ -89,6 +93,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->cache_info = 1;
 		} else if (strcmp(a, "--cache-clear") == 0) {
 			o->cache_clear = 1;
+		} else if (strcmp(a, "--metrics") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, PROGNAME ": '--metrics' needs [ADDR:]PORT\n");
+				return -1;
+			}
+			o->metrics = argv[++i];
 		} else {
 			fprintf(stderr, PROGNAME ": unknown option '%s'\n", a);
 			usage(stderr);
@@ -296,6 +306,19 @@ static int report(lua_State *L, int status)
 	return 1;
 }
 
+/* --metrics: the server starts before the script, so a scrape in the
+ * first second of a long run already answers (with bpflua's own metrics). */
+static int serve_metrics(const struct options *o)
+{
+	struct bl_err e = {0};
+
+	if (!o->metrics || !bl_metrics_serve(o->metrics, &e))
+		return 0;
+	fprintf(stderr, PROGNAME ": %s\n", e.msg);
+	bl_err_clear(&e);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -322,7 +345,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bl_host_install_signals(L);
-	rc = report(L, lua_cpcall(L, pmain, &c));
+	rc = serve_metrics(&o);
+	if (!rc)
+		rc = report(L, lua_cpcall(L, pmain, &c));
+	bl_metrics_stop();
 	lua_close(L);   /* runs every __gc: detaches probes, closes maps */
 	fflush(stdout);
 	return rc;

@@ -138,7 +138,7 @@ local function new(...)
   local obj, msg, log = core.open(elf, filename)
   if not obj then fail({ debug = dbg }, msg, log) end
   local self = setmetatable({ [P] = {
-    obj = obj, debug = dbg, life = { open = true }, tables = {},
+    obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {},
     probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {} },
   } }, mt)
   live[self] = true

@@ -9,11 +9,13 @@
 --   num(v)                a 64-bit integer cdata as a number when exact
 --   monotonic_time()      CLOCK_MONOTONIC in ns, as BPF.monotonic_time()
 --   last_log()            the full clang or verifier log of the last failure
+--   serve_metrics(addr)   exported tables on GET /metrics at "[ADDR:]PORT"
 
 local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local BPF = require "bpflua.bpf"
+local metrics = require "bpflua.metrics"
 
 local M = {
   BPF = BPF,
@@ -22,6 +24,7 @@ local M = {
   num = tables.num,
   monotonic_time = BPF.monotonic_time,
   last_log = args.last_log,
+  serve_metrics = metrics.serve,
 }
 
 return M
