@@ -5,7 +5,8 @@
  * rewriter's parse (no __BL_CODEGEN), each map struct also has one typed
  * function-pointer member per method of its kind, so the original call
  * type-checks and an unknown method is a clang error naming it; the member
- * __bl_map marks the struct as a map for the rewriter. In code generation
+ * __bl_map marks the struct as a map for the rewriter, and __bl_complete
+ * makes a key or value type not yet defined an error there, as in BCC. In code generation
  * those members are absent and libbpf sees a plain map definition.
  */
 #ifndef BPFLUA_MAPS_H
@@ -29,8 +30,10 @@
 	long (*insert)(typeof(K) *, typeof(V) *);				\
 	long (*delete)(typeof(K) *);						\
 	typeof(V) *(*lookup_or_try_init)(typeof(K) *, typeof(V) *);		\
+	typeof(V) *(*lookup_or_init)(typeof(K) *, typeof(V) *);		\
 	void (*increment)(typeof(K), ...);					\
 	void (*atomic_increment)(typeof(K), ...);				\
+	char (*__bl_complete)[sizeof(K) + sizeof(V)];				\
 	int __bl_map;)
 #define __BL_METHODS_PERF __BL_PARSE_ONLY(					\
 	long (*perf_submit)(void *, void *, __u64);				\
@@ -41,6 +44,7 @@
 	void *(*ringbuf_reserve)(__u64);					\
 	void (*ringbuf_submit)(void *, __u64);					\
 	void (*ringbuf_discard)(void *, __u64);					\
+	__u64 (*ringbuf_query)(__u64);						\
 	int __bl_map;)
 #define __BL_METHODS_STACK_TRACE __BL_PARSE_ONLY(				\
 	long (*get_stackid)(void *, __u64);					\
@@ -195,6 +199,13 @@ struct bpf_stacktrace_buildid {
 		__bl_v = bpf_map_lookup_elem(&(m), (k));			\
 	}									\
 	__bl_v; })
+/* BCC's older lookup_or_try_init: where the value can't be made, the
+ * program returns 0 there and then, so the result is never NULL. */
+#define __bl_lookup_or_init(m, k, init) ({					\
+	typeof(*(m).value) *__bl_vi = __bl_lookup_or_try_init(m, k, init);	\
+	if (!__bl_vi)								\
+		return 0;							\
+	__bl_vi; })
 
 /* increment(key[, n]): the key by value; a missing hash key is inserted. */
 #define __bl_increment(m, ...) __bl_incr(m, 0, __VA_ARGS__, 1, ~)
@@ -239,6 +250,7 @@ struct bpf_stacktrace_buildid {
 	__bl_event_type(m, data);						\
 	bpf_ringbuf_submit(data, flags); })
 #define __bl_ringbuf_discard(m, data, flags) bpf_ringbuf_discard(data, flags)
+#define __bl_ringbuf_query(m, flags) bpf_ringbuf_query(&(m), flags)
 #define __bl_get_stackid(m, ctx, flags) bpf_get_stackid(ctx, &(m), flags)
 #define __bl_push(m, v, flags) bpf_map_push_elem(&(m), v, flags)
 #define __bl_pop(m, v) bpf_map_pop_elem(&(m), v)

@@ -95,7 +95,7 @@ local function compile(text, filename, cflags, debug)
   if not elf then
     -- A compile error: clang's full output is what the user must see.
     args.set_log(warnings)
-    raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings or ""))
+    raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings:gsub("\n$", "") or ""))
   end
   -- C returns the rewritten text when debug asks for it (DEBUG_PREPROCESSOR).
   if rewritten then io.stderr:write(rewritten, "\n") end

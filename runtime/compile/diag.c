@@ -7,6 +7,26 @@
 #include <string.h>
 
 #include "env.h"
+#include "user_tags.h"
+
+/* A call to an undeclared function is only a warning in C (an implicit
+ * declaration), but a BPF program has nothing to link it to: it is an
+ * error, at the call. (clang's own builtins, "implicitly declaring library
+ * function 'memset'", stay warnings: they compile.) */
+static enum CXDiagnosticSeverity severity(CXDiagnostic d)
+{
+	enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+	CXString msg;
+	int undeclared;
+
+	if (sev != CXDiagnostic_Warning)
+		return sev;
+	msg = clang_getDiagnosticSpelling(d);
+	undeclared = !strncmp(clang_getCString(msg), "implicit declaration of function '",
+			      strlen("implicit declaration of function '"));
+	clang_disposeString(msg);
+	return undeclared ? CXDiagnostic_Error : sev;
+}
 
 static const char *severity_name(enum CXDiagnosticSeverity s)
 {
@@ -49,14 +69,24 @@ static void print_caret(FILE *f, const char *text, unsigned line, unsigned col)
 }
 
 /* Messages may name the user's file by its virtual path ("struct (unnamed
- * at /__bpflua__/main.bpf.c:1:1)"); write them with the user's name. */
+ * at /__bpflua__/main.bpf.c:1:1)"), or a record of the program by its
+ * renamed tag (user_tags.h); write them as the user wrote them. */
 static void put_renamed(FILE *f, const char *s, const char *name)
 {
-	const char *hit;
+	const char *main_hit, *tag_hit;
 
-	while ((hit = strstr(s, BL_CC_MAIN))) {
-		fprintf(f, "%.*s%s", (int)(hit - s), s, name);
-		s = hit + strlen(BL_CC_MAIN);
+	for (;;) {
+		main_hit = strstr(s, BL_CC_MAIN);
+		tag_hit = strstr(s, BL_USER_TAG_SUFFIX);
+		if (!main_hit && !tag_hit)
+			break;
+		if (main_hit && (!tag_hit || main_hit < tag_hit)) {
+			fprintf(f, "%.*s%s", (int)(main_hit - s), s, name);
+			s = main_hit + strlen(BL_CC_MAIN);
+		} else {
+			fprintf(f, "%.*s", (int)(tag_hit - s), s);
+			s = tag_hit + strlen(BL_USER_TAG_SUFFIX);
+		}
 	}
 	fputs(s, f);
 }
@@ -75,12 +105,13 @@ static void format_head(char *head, size_t len, const char *where, const char *s
 	head[len - 1] = '\0';
 }
 
-/* "<file>:<line>:<col>: <severity>: <text> [-Wflag]" into f; the first line
- * also into head (when not NULL). */
+/* "<file>:<line>:<col>: <severity>: <text> [-Wflag]" into f, then the
+ * source line and caret; with head, the first line goes into head instead
+ * of f (the first error's line is the error message, said once). */
 static void format_one(FILE *f, CXDiagnostic d, CXFile main, const char *main_text,
 		       const char *name, char *head, size_t head_len)
 {
-	enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+	enum CXDiagnosticSeverity sev = severity(d);
 	CXString msg = clang_getDiagnosticSpelling(d), opt, fname;
 	CXSourceLocation loc = clang_getDiagnosticLocation(d);
 	const char *file = NULL, *o;
@@ -98,11 +129,13 @@ static void format_one(FILE *f, CXDiagnostic d, CXFile main, const char *main_te
 		snprintf(where, sizeof(where), "%s:%u:%u: ", file, line, col);
 	opt = clang_getDiagnosticOption(d, NULL);
 	o = clang_getCString(opt);
-	fprintf(f, "%s%s: ", where, severity_name(sev));
-	put_renamed(f, clang_getCString(msg), name);
-	fprintf(f, "%s%s%s\n", o && *o ? " [" : "", o && *o ? o : "", o && *o ? "]" : "");
-	if (head)
+	if (head) {
 		format_head(head, head_len, where, severity_name(sev), clang_getCString(msg), name);
+	} else {
+		fprintf(f, "%s%s: ", where, severity_name(sev));
+		put_renamed(f, clang_getCString(msg), name);
+		fprintf(f, "%s%s%s\n", o && *o ? " [" : "", o && *o ? o : "", o && *o ? "]" : "");
+	}
 	if (cf == main)
 		print_caret(f, main_text, line, col);
 	clang_disposeString(opt);
@@ -125,38 +158,74 @@ static void format_notes(FILE *f, CXDiagnostic d, CXFile main, const char *main_
 	}
 }
 
+/* One diagnostic and its notes into f; the first error into first (its
+ * line into d->first_error). */
+static void collect_one(CXDiagnostic diag, FILE *f, FILE *first, CXFile main,
+			const char *main_text, const char *name, struct bl_diags *d)
+{
+	int is_err = severity(diag) >= CXDiagnostic_Error, is_first = is_err && !d->n_errors;
+	FILE *to = is_first ? first : f;
+
+	format_one(to, diag, main, main_text, name, is_first ? d->first_error : NULL,
+		   sizeof(d->first_error));
+	format_notes(to, diag, main, main_text, name);
+	d->n_errors += is_err;
+}
+
+/* The first error's source line and notes, then every other diagnostic:
+ * what follows the first error's own line (d->first_error). */
+static char *join(const char *first, size_t n_first, const char *rest, size_t n_rest,
+		  int n_errors)
+{
+	char *s = NULL;
+
+	if (n_errors > 1 && asprintf(&s, "%.*s%.*s(%d errors in all)\n", (int)n_first, first,
+				     (int)n_rest, rest, n_errors) < 0)
+		return NULL;
+	if (n_errors <= 1 && asprintf(&s, "%.*s%.*s", (int)n_first, first, (int)n_rest, rest) < 0)
+		return NULL;
+	return s;
+}
+
 int bl_diags_collect(CXTranslationUnit tu, CXFile main, const char *main_text,
 		     const char *name, struct bl_diags *d)
 {
 	unsigned i, n = clang_getNumDiagnostics(tu);
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
+	char *buf = NULL, *fbuf = NULL;
+	size_t size = 0, fsize = 0;
+	FILE *f, *first;
+	int err = 0;
 
 	memset(d, 0, sizeof(*d));
 	f = open_memstream(&buf, &size);
-	if (!f)
+	first = open_memstream(&fbuf, &fsize);
+	if (!f || !first) {
+		if (f)
+			fclose(f);
+		free(buf);
+		if (first)
+			fclose(first);
+		free(fbuf);
 		return -ENOMEM;
+	}
 	for (i = 0; i < n; i++) {
 		CXDiagnostic diag = clang_getDiagnostic(tu, i);
-		int is_err = clang_getDiagnosticSeverity(diag) >= CXDiagnostic_Error;
 
-		format_one(f, diag, main, main_text, name,
-			   is_err && !d->n_errors ? d->first_error : NULL,
-			   sizeof(d->first_error));
-		format_notes(f, diag, main, main_text, name);
-		d->n_errors += is_err;
+		collect_one(diag, f, first, main, main_text, name, d);
 		clang_disposeDiagnostic(diag);
 	}
-	if (fclose(f))
-		return -ENOMEM;
-	if (!size)
-		free(buf);
-	else if (d->n_errors)
-		d->errors = buf;
-	else
+	if (fclose(f) | fclose(first))
+		err = -ENOMEM;
+	if (!err && d->n_errors) {
+		d->errors = join(fbuf, fsize, buf, size, d->n_errors);
+		err = d->errors ? 0 : -ENOMEM;
+	} else if (!err && size) {
 		d->warnings = buf;
-	return 0;
+		buf = NULL;
+	}
+	free(buf);
+	free(fbuf);
+	return err;
 }
 
 void bl_diags_free(struct bl_diags *d)

@@ -8,7 +8,9 @@
 #include "../err.h"
 
 struct bl_diags {
-	char *errors;		/* all diagnostics when there is an error, else NULL */
+	char *errors;		/* when there is an error: its source line and notes,
+				 * then the other diagnostics, then "(N errors in
+				 * all)"; else NULL */
 	char *warnings;		/* warnings (and their notes) when there is no error */
 	char first_error[BL_ERR_MSG_MAX];	/* "<file>:<line>:<col>: error: <text>" */
 	int n_errors;

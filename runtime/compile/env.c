@@ -10,6 +10,7 @@
 #include "../embed.h"
 #include "codegen.h"
 #include "tp_format.h"
+#include "user_tags.h"
 
 /* bpf-headers/ and libbpf's BPF-side headers, embedded by the build. */
 extern const struct bl_embedded_file bl_embedded_headers[];
@@ -93,7 +94,7 @@ static int build_files(struct bl_cc_env *env, struct bl_err *e)
 
 	for (f = bl_embedded_headers; f->name; f++)
 		n++;
-	env->files = calloc(n + 2, sizeof(*env->files));
+	env->files = calloc(n + 3, sizeof(*env->files));
 	if (!env->files)
 		return bl_errf(e, ENOMEM, "out of memory");
 	for (f = bl_embedded_headers; f->name; f++, i++) {
@@ -124,6 +125,22 @@ static int add_tracepoints(struct bl_cc_env *env, const struct bl_compile_opts *
 	return 0;
 }
 
+/* The program's records named like the kernel's (user_tags.h), renamed in
+ * the program's text only: a header after the prelude. */
+static int add_user_tags(struct bl_cc_env *env, const struct bl_compile_opts *o,
+			 struct bl_err *e)
+{
+	int err = bl_user_tags_header(o->text, o->vmlinux_h, &env->user_tags, e);
+
+	if (err || !env->user_tags)
+		return err;
+	env->files[env->n_files++] = (struct bl_cc_file){
+		BL_CC_USER_TAGS, env->user_tags, strlen(env->user_tags) };
+	env->args[env->n_args++] = "-include";
+	env->args[env->n_args++] = BL_CC_USER_TAGS;
+	return 0;
+}
+
 static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		      const char *vmlinux_dir, struct bl_err *e)
 {
@@ -134,7 +151,7 @@ static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	    asprintf(&builtin_dir, "%s/include", bl_codegen_resource_dir()) < 0)
 		return bl_errf(e, ENOMEM, "out of memory");
 	own(env, builtin_dir);
-	env->args = calloc(BL_CC_PRELUDE_ARGS + N_COMMON + o->n_cflags + 11, sizeof(*env->args));
+	env->args = calloc(BL_CC_PRELUDE_ARGS + N_COMMON + o->n_cflags + 13, sizeof(*env->args));
 	if (!env->args)
 		return bl_errf(e, ENOMEM, "out of memory");
 	n = BL_CC_PRELUDE_ARGS;
@@ -194,6 +211,8 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		err = build_args(env, o, dirname(dir), e);
 	if (!err)
 		err = add_tracepoints(env, o, e);
+	if (!err)
+		err = add_user_tags(env, o, e);
 	if (err)
 		bl_cc_env_free(env);
 	return err;
@@ -210,6 +229,7 @@ void bl_cc_env_free(struct bl_cc_env *env)
 	free(env->args);
 	free(env->prelude);
 	free(env->tp_header);
+	free(env->user_tags);
 	memset(env, 0, sizeof(*env));
 }
 

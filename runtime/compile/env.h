@@ -3,7 +3,8 @@
  *
  * The one place that knows how headers reach clang: the prelude (vmlinux.h
  * + bpflua/bcc.h) comes as text or, usually, precompiled (pch.h), and the
- * program's tracepoint records (tp_format.h) as one more header; the stages
+ * program's tracepoint records (tp_format.h) and the renaming of its records
+ * named like the kernel's (user_tags.h) as more headers; the stages
  * only pass env's files and flags on.
  */
 #ifndef BL_COMPILE_ENV_H
@@ -20,6 +21,8 @@
 #define BL_CC_PRELUDE	BL_CC_INCLUDE "/bpflua/prelude.h"
 /* The program's tracepoint records (tp_format.h), included after the prelude. */
 #define BL_CC_TP_HEADER	BL_CC_INCLUDE "/bpflua/tracepoints.h"
+/* The renaming of the program's records named like the kernel's (user_tags.h). */
+#define BL_CC_USER_TAGS	BL_CC_INCLUDE "/bpflua/user_tags.h"
 
 struct bl_cc_file {
 	const char *path;	/* absolute, under BL_CC_ROOT */
@@ -44,6 +47,7 @@ struct bl_cc_env {
 	int pch_in_use;			/* args[0..1] name a PCH */
 	char *prelude;			/* generated text of BL_CC_PRELUDE */
 	char *tp_header;		/* generated text of BL_CC_TP_HEADER, or NULL */
+	char *user_tags;		/* generated text of BL_CC_USER_TAGS, or NULL */
 	char **owned;			/* strings args point to */
 	int n_owned;
 };

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "prepass.h"
+#include "user_tags.h"
 
 /* The dialect, one visitor per feature. */
 static const struct bl_rw_visitor *const visitors[] = {
@@ -137,8 +138,6 @@ static int report(struct bl_rw *rw, const struct bl_compile_opts *o, char **warn
 		return 0;
 	}
 	err = bl_errf(e, EINVAL, "compile failed: %s", d.first_error);
-	if (d.n_errors > 1)
-		bl_err_append(e, "(%d errors in all)", d.n_errors);
 	bl_err_set_log(e, d.errors);
 	d.errors = NULL;
 	bl_diags_free(&d);
@@ -158,6 +157,7 @@ int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	if (!text)
 		return bl_errf(e, ENOMEM, "out of memory");
 	bl_prepass(text);
+	bl_user_tags_rename(text, env->user_tags);
 	rw.text = text;
 	rw.len = strlen(text);
 	rw.vmlinux_h = strrchr(o->vmlinux_h, '/') ? strrchr(o->vmlinux_h, '/') + 1 : o->vmlinux_h;

@@ -71,11 +71,53 @@ static int rewrite_call(struct bl_rw *rw, CXCursor ref, const char *method)
 			     next < rw->len && rw->text[next] == ')' ? "" : ", ");
 }
 
+/* The callee of a call, looking through implicit casts and parentheses. */
+static CXCursor callee(CXCursor call)
+{
+	CXCursor c = call;
+
+	do {
+		CXCursor inner = clang_getNullCursor();
+
+		clang_visitChildren(c, first_child, &inner);
+		c = inner;
+	} while (!clang_Cursor_isNull(c) &&
+		 (c.kind == CXCursor_UnexposedExpr || c.kind == CXCursor_ParenExpr));
+	return c;
+}
+
+/* The methods become macros, and a macro splits its arguments on commas
+ * outside parentheses, such as those of a compound literal
+ * (`hist.increment((struct key_t){a, b})`): an argument with a comma is
+ * parenthesized. Doubled, so that no edit of another visitor at the same
+ * offset is the same text (identical edits apply once, edits.h). */
+static int protect_args(struct bl_rw *rw, CXCursor call)
+{
+	int i, n = clang_Cursor_getNumArguments(call), err = 0;
+	size_t s, e;
+
+	for (i = 0; i < n && !err; i++) {
+		if (bl_rw_extent(rw, clang_Cursor_getArgument(call, i), &s, &e) ||
+		    !memchr(rw->text + s, ',', e - s))
+			continue;
+		err = bl_edits_add(&rw->edits, s, s, "((");
+		if (!err)
+			err = bl_edits_add(&rw->edits, e, e, "))");
+	}
+	return err;
+}
+
 static int visit(struct bl_rw *rw, CXCursor c)
 {
 	CXString s;
 	int err = 0;
 
+	if (c.kind == CXCursor_CallExpr) {
+		CXCursor f = callee(c);
+
+		return !clang_Cursor_isNull(f) && f.kind == CXCursor_MemberRefExpr &&
+		       is_map_member(f) ? protect_args(rw, c) : 0;
+	}
 	if (c.kind != CXCursor_MemberRefExpr || !is_map_member(c))
 		return 0;
 	s = clang_getCursorSpelling(c);

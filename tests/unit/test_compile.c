@@ -390,6 +390,25 @@ static const char *const deref_prog =
 	"    return ctx->di == 0;\n"
 	"}\n";
 
+/* Compiles text, loads it as a kprobe and finds every string of want in
+ * the rewritten text. */
+static void expect_rewrites(const char *name, const char *text, const char *const *want)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc, i;
+
+	libbpf_set_print(silent);
+	expect_load(name, text, BPF_PROG_TYPE_KPROBE);
+	rc = compile(text, &r, &e);
+	for (i = 0; !rc && want[i]; i++)
+		CHECK(strstr(r.rewritten, want[i]), "%s: no '%s' in\n%s", name, want[i],
+		      r.rewritten);
+	if (!rc)
+		api->result_free(&r);
+	bl_err_clear(&e);
+}
+
 /* Reads through kernel pointers become probe reads, so the verifier takes
  * them; ctx, writes, addresses and arrays stay as written. */
 static void test_deref(void)
@@ -407,19 +426,55 @@ static void test_deref(void)
 		"return ctx->di == 0;",
 		NULL,
 	};
-	struct bl_compile_result r;
-	struct bl_err e = { 0 };
-	int rc, i;
 
-	libbpf_set_print(silent);
-	expect_load("kernel pointer reads", deref_prog, BPF_PROG_TYPE_KPROBE);
-	rc = compile(deref_prog, &r, &e);
-	for (i = 0; !rc && want[i]; i++)
-		CHECK(strstr(r.rewritten, want[i]), "kernel pointer reads: no '%s' in\n%s", want[i],
-		      r.rewritten);
-	if (!rc)
-		api->result_free(&r);
-	bl_err_clear(&e);
+	expect_rewrites("kernel pointer reads", deref_prog, want);
+}
+
+/* BCC's rule: what came from kernel memory, a probe argument or an address
+ * is a kernel pointer, through locals, map values and helper functions;
+ * map values and the stack are not. */
+static const char *const kptr_prog =
+	"struct qstr;\n"
+	"BPF_HASH(ptrs, u32, struct sock *);\n"
+	"BPF_HASH(nums, u32, u64);\n"
+	"static inline u64 *first(u64 *p) { return p; }\n"
+	"int f(struct pt_regs *ctx, const struct qstr *name, u64 *k, u64 addr) {\n"
+	"    u32 key = 0;\n"
+	"    u64 n = 5, *np = nums.lookup(&key);\n"
+	"    struct sock **skpp = ptrs.lookup(&key);\n"
+	"    if (!skpp || !np) return 0;\n"
+	"    struct sock *skp = *skpp;\n"
+	"    u32 *w = (u32 *)addr;\n"
+	"    n += name->name[1] + *k + k[1] + w[2] + *np + *first(k);\n"
+	"    n += skp->__sk_common.skc_num;\n"
+	"    return n;\n"
+	"}\n";
+
+static void test_kernel_pointers(void)
+{
+	static const char *const want[] = {
+		"__bl_kread(__bl_kread( name->name )[1])",
+		"__bl_kread(*k) + __bl_kread(k[1]) + __bl_kread(w[2]) + *np + __bl_kread(*first(k))",
+		"struct sock *skp = *skpp;",
+		"__bl_kread(skp->__sk_common.skc_num)",
+		NULL,
+	};
+	static const char *const tags_want[] = { "struct_sock {", NULL };
+
+	expect_rewrites("kernel pointers, BCC's rule", kptr_prog, want);
+	expect_rewrites("a program's struct named like the kernel's",
+			"struct sock { u32 *sk_daddr; };\n"
+			"int f(struct pt_regs *ctx, struct sock *skp) {\n"
+			"    return *(skp->sk_daddr);\n"
+			"}\n", tags_want);
+	expect_error("a program's struct named like the kernel's, in messages",
+		     "struct sock { u32 *sk_daddr; };\n"
+		     "int f(struct pt_regs *ctx, struct sock *skp) {\n"
+		     "    return skp->nope;\n"
+		     "}\n", "prog.c:3:17: error: no member named 'nope' in 'struct sock'");
+	expect_error("an undeclared function",
+		     "int f(void *ctx) {\n    return ntohs(3);\n}\n",
+		     "prog.c:2:12: error: implicit declaration of function 'ntohs'");
 }
 
 /* bpf_num_cpus() reads a .rodata global the loader sets. */
@@ -558,6 +613,7 @@ int main(void)
 	test_probe_args();
 	test_num_cpus();
 	test_deref();
+	test_kernel_pointers();
 	if (access("/sys/kernel/tracing/events", R_OK) &&
 	    access("/sys/kernel/debug/tracing/events", R_OK))
 		printf("test_compile: tracepoint checks skipped (no tracefs)\n");
