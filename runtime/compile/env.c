@@ -109,35 +109,31 @@ static int build_files(struct bl_cc_env *env, struct bl_err *e)
 	return 0;
 }
 
-/* TRACEPOINT_PROBE's records: a header of their own, after the prelude
- * (the PCH can't know which tracepoints a program names). */
-static int add_tracepoints(struct bl_cc_env *env, const struct bl_compile_opts *o,
-			   struct bl_err *e)
+/* A generated header (text, or nothing when NULL), included after the
+ * prelude. */
+static void add_header(struct bl_cc_env *env, const char *path, const char *text)
+{
+	if (!text)
+		return;
+	env->files[env->n_files++] = (struct bl_cc_file){ path, text, strlen(text) };
+	env->args[env->n_args++] = "-include";
+	env->args[env->n_args++] = path;
+}
+
+/* TRACEPOINT_PROBE's records (the PCH can't know which tracepoints a
+ * program names), and the renaming of the program's records named like the
+ * kernel's (user_tags.h): headers of their own, after the prelude. */
+static int add_program_headers(struct bl_cc_env *env, const struct bl_compile_opts *o,
+			       struct bl_err *e)
 {
 	int err = bl_tp_header(o->text, o->filename, &env->tp_header, e);
 
-	if (err || !env->tp_header)
+	if (!err)
+		err = bl_user_tags_header(o->text, o->vmlinux_h, &env->user_tags, e);
+	if (err)
 		return err;
-	env->files[env->n_files++] = (struct bl_cc_file){
-		BL_CC_TP_HEADER, env->tp_header, strlen(env->tp_header) };
-	env->args[env->n_args++] = "-include";
-	env->args[env->n_args++] = BL_CC_TP_HEADER;
-	return 0;
-}
-
-/* The program's records named like the kernel's (user_tags.h), renamed in
- * the program's text only: a header after the prelude. */
-static int add_user_tags(struct bl_cc_env *env, const struct bl_compile_opts *o,
-			 struct bl_err *e)
-{
-	int err = bl_user_tags_header(o->text, o->vmlinux_h, &env->user_tags, e);
-
-	if (err || !env->user_tags)
-		return err;
-	env->files[env->n_files++] = (struct bl_cc_file){
-		BL_CC_USER_TAGS, env->user_tags, strlen(env->user_tags) };
-	env->args[env->n_args++] = "-include";
-	env->args[env->n_args++] = BL_CC_USER_TAGS;
+	add_header(env, BL_CC_TP_HEADER, env->tp_header);
+	add_header(env, BL_CC_USER_TAGS, env->user_tags);
 	return 0;
 }
 
@@ -210,9 +206,7 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	if (!err)
 		err = build_args(env, o, dirname(dir), e);
 	if (!err)
-		err = add_tracepoints(env, o, e);
-	if (!err)
-		err = add_user_tags(env, o, e);
+		err = add_program_headers(env, o, e);
 	if (err)
 		bl_cc_env_free(env);
 	return err;
