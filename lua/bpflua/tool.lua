@@ -1,0 +1,90 @@
+-- bpflua.tool - what the tools in scripts/ share, so each tool is only its
+-- probe and its output:
+--   parser(name, description, examples)   lua-argparse with BCC's -h layout
+--   snoop(b, opts)                        poll event buffers until Ctrl-C or -d
+--   every(interval, count, fn)            interval tools: fn() per interval,
+--                                         and once more on Ctrl-C
+--   filter(text, cond)                    BCC's FILTER placeholder idiom
+--   clock()                               "%H:%M:%S", as BCC's strftime
+--   pid_width()                           PID column width from pid_max
+-- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
+-- ends a tool with status 0 after its final summary, as BCC's tools do.
+local argparse = require "argparse"
+local core = require "bpflua.core"
+local BPF = require "bpflua.bpf"
+
+local M = {}
+
+io.stdout:setvbuf("line")
+
+local function interrupted(err)
+  return type(err) == "string" and err:find("interrupted", 1, true) ~= nil
+end
+
+-- Runs fn(); Ctrl-C inside it is the tool's normal end. Any other error is
+-- the user's to see.
+local function until_interrupt(fn)
+  local ok, err = pcall(fn)
+  if not ok and not interrupted(err) then error(err, 0) end
+  return ok
+end
+
+function M.parser(name, description, examples)
+  local p = argparse(name, description)
+  if examples then p:epilog("examples:\n" .. examples) end
+  -- wide enough for "-d <duration>, --duration <duration>" on one line
+  p:help_description_margin(40)
+  return p
+end
+
+-- An argparse converter for positive integers, used by -p, intervals, ...
+function M.positive(s)
+  local n = tonumber(s)
+  if n and n > 0 and n == math.floor(n) then return n end
+  return nil, "expected a positive integer, got '" .. s .. "'"
+end
+
+-- The PID column's width, from pid_max, as BCC's snoop tools size it.
+function M.pid_width()
+  local f = io.open("/proc/sys/kernel/pid_max")
+  local max = f and f:read("*l")
+  if f then f:close() end
+  return max and #max + 1 or 6
+end
+
+function M.clock()
+  return os.date("%H:%M:%S")
+end
+
+-- BCC's tools splice "if (cond) return 0;" at a FILTER marker.
+function M.filter(text, marker, cond)
+  return (text:gsub(marker, cond and ("if (" .. cond .. ") { return 0; }") or "", 1))
+end
+
+-- Polls the object's perf and ring buffers until Ctrl-C, or for `duration`
+-- seconds. opts: {duration =, ring = true}
+function M.snoop(b, opts)
+  opts = opts or {}
+  local deadline = opts.duration and BPF.monotonic_time() + opts.duration * 1e9
+  until_interrupt(function()
+    while not deadline or BPF.monotonic_time() < deadline do
+      if opts.ring then b:ring_buffer_poll(100) else b:perf_buffer_poll(100) end
+    end
+  end)
+end
+
+-- Interval tools: fn() every `interval` seconds, `count` times (nil: until
+-- Ctrl-C); Ctrl-C calls fn(true) once more for the final summary.
+function M.every(interval, count, fn)
+  local n = 0
+  local done = not until_interrupt(function()
+    while not count or n < count do
+      core.sleep(interval)
+      n = n + 1
+      fn(false)
+    end
+  end)
+  if done then fn(true) end
+end
+
+return M
