@@ -1,10 +1,10 @@
 /* signaler N SIG - forks a child that waits, sends it SIG N times with
  * kill(), then once to a pid that does not exist (kill fails with ESRCH),
  * then ends the child with SIGKILL. Events for killsnoop. */
+#include "testprog.h"
+
 #include <signal.h>
 #include <sys/wait.h>
-
-#include "testprog.h"
 
 int main(int argc, char **argv)
 {
