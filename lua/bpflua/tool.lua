@@ -5,11 +5,13 @@
 --   every(interval, count, fn)            interval tools: fn() per interval,
 --                                         and once more on Ctrl-C
 --   filter(text, cond)                    BCC's FILTER placeholder idiom
---   clock()                               "%H:%M:%S", as BCC's strftime
+--   clock(), clock_ms(utc)                "%H:%M:%S"[.mmm], as BCC's strftime
+--   signame(n), uid(s), positive(s)       names and argument converters
 --   pid_width()                           PID column width from pid_max
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
 -- ends a tool with status 0 after its final summary, as BCC's tools do.
 local argparse = require "argparse"
+local ffi = require "ffi"
 local core = require "bpflua.core"
 local BPF = require "bpflua.bpf"
 
@@ -44,6 +46,17 @@ function M.positive(s)
   return nil, "expected a positive integer, got '" .. s .. "'"
 end
 
+-- -u USER: a uid or a user name, as BCC's parse_uid takes it.
+function M.uid(s)
+  local n = tonumber(s)
+  if n and n >= 0 and n == math.floor(n) then return n end
+  for line in io.lines("/etc/passwd") do
+    local name, uid = line:match("^([^:]*):[^:]*:(%d+):")
+    if name == s then return tonumber(uid) end
+  end
+  return nil, "no such user '" .. s .. "'"
+end
+
 -- The PID column's width, from pid_max, as BCC's snoop tools size it.
 function M.pid_width()
   local f = io.open("/proc/sys/kernel/pid_max")
@@ -56,9 +69,32 @@ function M.clock()
   return os.date("%H:%M:%S")
 end
 
--- BCC's tools splice "if (cond) return 0;" at a FILTER marker.
+ffi.cdef[[
+struct bl_tool_timeval { long tv_sec; long tv_usec; };
+int gettimeofday(struct bl_tool_timeval *tv, void *tz);
+]]
+local tv = ffi.new("struct bl_tool_timeval")
+
+-- "%H:%M:%S.mmm", as BCC's strftime("%H:%M:%S.%f")[:-3]; utc for --utc
+function M.clock_ms(utc)
+  ffi.C.gettimeofday(tv, nil)
+  local sec = tonumber(tv.tv_sec)
+  return os.date((utc and "!" or "") .. "%H:%M:%S", sec)
+    .. string.format(".%03d", math.floor(tonumber(tv.tv_usec) / 1000))
+end
+
+-- Signal names as Python's signal module gives them, without "SIG".
+local signames = {"HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE",
+  "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM", "TERM", "STKFLT", "CHLD",
+  "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG", "XCPU", "XFSZ", "VTALRM",
+  "PROF", "WINCH", "IO", "PWR", "SYS"}
+function M.signame(n)
+  return signames[n] or ("SIGRT" .. n)
+end
+
+-- BCC's tools splice "if (cond) return 0;" at each FILTER marker.
 function M.filter(text, marker, cond)
-  return (text:gsub(marker, cond and ("if (" .. cond .. ") { return 0; }") or "", 1))
+  return (text:gsub(marker, cond and ("if (" .. cond .. ") { return 0; }") or ""))
 end
 
 -- Polls the object's perf and ring buffers until Ctrl-C, or for `duration`
