@@ -7,6 +7,7 @@
 --   filter(text, cond)                    BCC's FILTER placeholder idiom
 --   clock(), clock_ms(utc)                "%H:%M:%S"[.mmm], as BCC's strftime
 --   signame(n), uid(s), positive(s)       names and argument converters
+--   has_kprobes(), note(name, what)       say which probe stands in for BCC's
 --   pid_width()                           PID column width from pid_max
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
 -- ends a tool with status 0 after its final summary, as BCC's tools do.
@@ -57,12 +58,29 @@ function M.uid(s)
   return nil, "no such user '" .. s .. "'"
 end
 
+-- /proc/sys/kernel/pid_max: sizes per-PID maps and the PID column.
+function M.pid_max()
+  local f = io.open("/proc/sys/kernel/pid_max")
+  local max = f and tonumber(f:read("*l"))
+  if f then f:close() end
+  return max or 32768
+end
+
 -- The PID column's width, from pid_max, as BCC's snoop tools size it.
 function M.pid_width()
-  local f = io.open("/proc/sys/kernel/pid_max")
-  local max = f and f:read("*l")
+  return #tostring(M.pid_max()) + 1
+end
+
+-- Whether this kernel has kprobes (the PMU BCC's kprobe tools need).
+function M.has_kprobes()
+  local f = io.open("/sys/bus/event_source/devices/kprobe/type")
   if f then f:close() end
-  return max and #max + 1 or 6
+  return f ~= nil
+end
+
+-- Says once on stderr which probe stands in for the one BCC's tool uses.
+function M.note(name, what)
+  io.stderr:write(name, ": ", what, "\n")
 end
 
 function M.clock()
