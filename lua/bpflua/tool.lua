@@ -7,6 +7,7 @@
 --   filter(text, cond)                    BCC's FILTER placeholder idiom
 --   clock(), clock_ms(utc)                "%H:%M:%S"[.mmm], as BCC's strftime
 --   signame(n), uid(s), positive(s)       names and argument converters
+--   print_totals(t, fmt, name_of, factor) BCC's sorted "NAME  TOTAL" table
 --   has_kprobes(), note(name, what)       say which probe stands in for BCC's
 --   pid_width()                           PID column width from pid_max
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
@@ -125,6 +126,17 @@ function M.snoop(b, opts)
       if opts.ring then b:ring_buffer_poll(100) else b:perf_buffer_poll(100) end
     end
   end)
+end
+
+-- The "NAME TOTAL" table of BCC's summary tools: one line per key, largest
+-- value first, value divided by factor (integer division, as BCC's %d does).
+function M.print_totals(t, fmt, name_of, factor)
+  local rows = {}
+  for k, v in t:items() do rows[#rows + 1] = {name_of(k), tonumber(v)} end
+  table.sort(rows, function(a, b) return a[2] > b[2] end)
+  for _, r in ipairs(rows) do
+    print(string.format(fmt, r[1], math.floor(r[2] / (factor or 1))))
+  end
 end
 
 -- Interval tools: fn() every `interval` seconds, `count` times (nil: until
