@@ -7,6 +7,8 @@
 --   filter(text, cond)                    BCC's FILTER placeholder idiom
 --   clock(), clock_ms(utc)                "%H:%M:%S"[.mmm], as BCC's strftime
 --   signame(n), uid(s), positive(s)       names and argument converters
+--   inet_ntop(af, p), tcpstate(n)         addresses and TCP states as text
+--   ports_cond(list, var), time_columns(args)  the TCP tools' -L/-D and -T/-t
 --   print_totals(t, fmt, name_of, factor) BCC's sorted "NAME  TOTAL" table
 --   has_kprobes(), note(name, what)       say which probe stands in for BCC's
 --   pid_width()                           PID column width from pid_max
@@ -91,6 +93,7 @@ end
 ffi.cdef[[
 struct bl_tool_timeval { long tv_sec; long tv_usec; };
 int gettimeofday(struct bl_tool_timeval *tv, void *tz);
+const char *inet_ntop(int af, const void *src, char *dst, unsigned int size);
 ]]
 local tv = ffi.new("struct bl_tool_timeval")
 
@@ -100,6 +103,57 @@ function M.clock_ms(utc)
   local sec = tonumber(tv.tv_sec)
   return os.date((utc and "!" or "") .. "%H:%M:%S", sec)
     .. string.format(".%03d", math.floor(tonumber(tv.tv_usec) / 1000))
+end
+
+M.AF_INET, M.AF_INET6 = 2, 10
+local addrbuf = ffi.new("char[64]")
+
+-- An address (a pointer to its bytes in network order) as text, as
+-- Python's socket.inet_ntop gives it.
+function M.inet_ntop(af, addr)
+  return ffi.string(ffi.C.inet_ntop(af, addr, addrbuf, 64))
+end
+
+-- include/net/tcp_states.h, as bcc.tcp.state2str names them
+local tcpstates = {"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+  "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN",
+  "CLOSING", "NEW_SYN_RECV"}
+function M.tcpstate(n)
+  return tcpstates[tonumber(n)] or tostring(n)
+end
+
+-- "80,81" -> "lport != 80 && lport != 81" (BCC's port list filters)
+function M.ports_cond(list, var)
+  local parts = {}
+  for s in list:gmatch("[^,]+") do
+    local n = tonumber(s)
+    if not n then error("bad port '" .. s .. "'", 0) end
+    parts[#parts + 1] = var .. " != " .. n
+  end
+  return table.concat(parts, " && ")
+end
+
+-- The -T (HH:MM:SS) and -t (seconds since the first event) columns of the
+-- TCP tools, plain or with -s as CSV: returns the header text and a function
+-- of an event's ts_us giving the line's prefix.
+function M.time_columns(args)
+  local head, start_ts = {}, nil
+  if args.time then head[#head + 1] = args.csv and "TIME," or string.format("%-8s ", "TIME") end
+  if args.timestamp then
+    head[#head + 1] = args.csv and "TIME(s)," or string.format("%-9s ", "TIME(s)")
+  end
+  return table.concat(head), function(ts_us)
+    local out = {}
+    if args.time then
+      out[#out + 1] = args.csv and (M.clock() .. ",") or string.format("%-8s ", M.clock())
+    end
+    if args.timestamp then
+      start_ts = start_ts or tonumber(ts_us)
+      local delta = (tonumber(ts_us) - start_ts) / 1e6
+      out[#out + 1] = args.csv and string.format("%.6f,", delta) or string.format("%-9.6f ", delta)
+    end
+    return table.concat(out)
+  end
 end
 
 -- Signal names as Python's signal module gives them, without "SIG".

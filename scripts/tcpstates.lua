@@ -1,0 +1,171 @@
+#!/usr/bin/env bpflua
+-- tcpstates: trace TCP session state changes with durations, from the
+-- sock:inet_sock_set_state tracepoint (BCC's tcpstates).
+local tool = require "bpflua.tool"
+local bpflua = require "bpflua"
+
+local p = tool.parser("tcpstates", "Trace TCP session state changes with durations", [[
+    ./tcpstates           # trace all TCP state changes
+    ./tcpstates -t        # include timestamp column
+    ./tcpstates -T        # include time column (HH:MM:SS)
+    ./tcpstates -w        # wider columns (fit IPv6)
+    ./tcpstates -stT      # csv output, with times & timestamps
+    ./tcpstates -L 80     # only trace local port 80
+    ./tcpstates -L 80,81  # only trace local ports 80 and 81
+    ./tcpstates -D 80     # only trace remote port 80
+    ./tcpstates -4        # trace IPv4 family only
+    ./tcpstates -6        # trace IPv6 family only]])
+p:flag("-T --time", "include time column on output (HH:MM:SS)")
+p:flag("-t --timestamp", "include timestamp on output (seconds)")
+p:flag("-w --wide", "wide column output (fits IPv6 addresses)")
+p:flag("-s --csv", "comma separated values output")
+p:option("-L --localport", "comma-separated list of local ports to trace.")
+p:option("-D --remoteport", "comma-separated list of remote ports to trace.")
+p:mutex(p:flag("-4 --ipv4", "trace IPv4 family only"),
+  p:flag("-6 --ipv6", "trace IPv6 family only"))
+p:option("-d --duration", "total duration of trace in seconds"):convert(tool.positive)
+local args = p:parse()
+
+local text = [[
+#include <uapi/linux/ptrace.h>
+#include <linux/tcp.h>
+#include <net/sock.h>
+
+BPF_HASH(last, struct sock *, u64);
+
+struct ipv4_data_t {
+    u64 ts_us;
+    u64 skaddr;
+    u32 saddr[1];
+    u32 daddr[1];
+    u64 span_us;
+    u32 pid;
+    u16 lport;
+    u16 dport;
+    int oldstate;
+    int newstate;
+    char task[TASK_COMM_LEN];
+};
+BPF_PERF_OUTPUT(ipv4_events);
+
+struct ipv6_data_t {
+    u64 ts_us;
+    u64 skaddr;
+    u32 saddr[4];
+    u32 daddr[4];
+    u64 span_us;
+    u32 pid;
+    u16 lport;
+    u16 dport;
+    int oldstate;
+    int newstate;
+    char task[TASK_COMM_LEN];
+};
+BPF_PERF_OUTPUT(ipv6_events);
+
+TRACEPOINT_PROBE(sock, inet_sock_set_state)
+{
+    if (args->protocol != IPPROTO_TCP)
+        return 0;
+
+    u32 pid = bpf_get_current_pid_tgid() >> 32;
+    // the socket's address is its identity
+    struct sock *sk = (struct sock *)args->skaddr;
+
+    u16 lport = args->sport;
+    FILTER_LPORT
+    u16 dport = args->dport;
+    FILTER_DPORT
+
+    u64 *tsp, delta_us;
+    tsp = last.lookup(&sk);
+    if (tsp == 0)
+        delta_us = 0;
+    else
+        delta_us = (bpf_ktime_get_ns() - *tsp) / 1000;
+    u16 family = args->family;
+    FILTER_FAMILY
+
+    int tcp_newstate = args->newstate;
+
+    if (args->family == AF_INET) {
+        struct ipv4_data_t data4 = {
+            .span_us = delta_us,
+            .oldstate = args->oldstate,
+            .newstate = args->newstate };
+        data4.skaddr = (u64)args->skaddr;
+        data4.ts_us = bpf_ktime_get_ns() / 1000;
+        __builtin_memcpy(&data4.saddr, args->saddr, sizeof(data4.saddr));
+        __builtin_memcpy(&data4.daddr, args->daddr, sizeof(data4.daddr));
+        data4.lport = lport;
+        data4.dport = dport;
+        data4.pid = pid;
+        bpf_get_current_comm(&data4.task, sizeof(data4.task));
+        ipv4_events.perf_submit(args, &data4, sizeof(data4));
+    } else /* 6 */ {
+        struct ipv6_data_t data6 = {
+            .span_us = delta_us,
+            .oldstate = args->oldstate,
+            .newstate = args->newstate };
+        data6.skaddr = (u64)args->skaddr;
+        data6.ts_us = bpf_ktime_get_ns() / 1000;
+        __builtin_memcpy(&data6.saddr, args->saddr_v6, sizeof(data6.saddr));
+        __builtin_memcpy(&data6.daddr, args->daddr_v6, sizeof(data6.daddr));
+        data6.lport = lport;
+        data6.dport = dport;
+        data6.pid = pid;
+        bpf_get_current_comm(&data6.task, sizeof(data6.task));
+        ipv6_events.perf_submit(args, &data6, sizeof(data6));
+    }
+
+    if (tcp_newstate == TCP_CLOSE) {
+        last.delete(&sk);
+    } else {
+        u64 ts = bpf_ktime_get_ns();
+        last.update(&sk, &ts);
+    }
+    return 0;
+}
+]]
+
+local function port_filter(marker, list, var)
+  text = text:gsub(marker, list
+    and ("if (" .. tool.ports_cond(list, var) .. ") { last.delete(&sk); return 0; }") or "")
+end
+port_filter("FILTER_LPORT", args.localport, "lport")
+port_filter("FILTER_DPORT", args.remoteport, "dport")
+text = tool.filter(text, "FILTER_FAMILY", (args.ipv4 and "family != AF_INET")
+  or (args.ipv6 and "family != AF_INET6") or nil)
+
+local b = BPF{text = text}
+
+-- kept to 80 columns by default, as BCC's
+local header_fmt = "%-16s %-5s %-10.10s %s%-15s %-5s %-15s %-5s %-11s -> %-11s %s"
+local fmt = "%-16x %-5d %-10.10s %s%-15s %-5d %-15s %-5d %-11s -> %-11s %.3f"
+if args.wide then
+  header_fmt = "%-16s %-5s %-16.16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s"
+  fmt = "%-16x %-5d %-16.16s %-2s %-39s %-5s %-39s %-5d %-11s -> %-11s %.3f"
+end
+if args.csv then
+  header_fmt = "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s"
+  fmt = "%x,%d,%s,%s,%s,%s,%s,%d,%s,%s,%.3f"
+end
+
+local time_head, time_prefix = tool.time_columns(args)
+print(time_head .. string.format(header_fmt, "SKADDR", "C-PID", "C-COMM",
+  (args.wide or args.csv) and "IP" or "", "LADDR", "LPORT", "RADDR", "RPORT",
+  "OLDSTATE", "NEWSTATE", "MS"))
+
+local function print_event(e, af)
+  local version = af == tool.AF_INET and "4" or "6"
+  print(time_prefix(e.ts_us) .. string.format(fmt, e.skaddr, e.pid, bpflua.str(e.task),
+    (args.wide or args.csv) and version or "",
+    tool.inet_ntop(af, e.saddr), e.lport, tool.inet_ntop(af, e.daddr), e.dport,
+    tool.tcpstate(e.oldstate), tool.tcpstate(e.newstate), tonumber(e.span_us) / 1000))
+end
+
+for name, af in pairs{ipv4_events = tool.AF_INET, ipv6_events = tool.AF_INET6} do
+  local t = b[name]
+  t:open_perf_buffer(function(cpu, data) print_event(t:event(data), af) end, 64)
+end
+tool.snoop(b, {duration = args.duration})
