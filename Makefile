@@ -2,7 +2,8 @@
 #
 #   make            build build/bpflua and build/bpflua-compiler.so
 #   make test       unit tests, runtime suites on this kernel, then the VM stage
-#   make install    PREFIX=/usr/local (bin/bpflua, lib/bpflua/bpflua-compiler.so, man page)
+#   make install    PREFIX=/usr/local (bin/bpflua, lib/bpflua/bpflua-compiler.so, man page,
+#                   and each tool in scripts/ as bin/bpflua-TOOL)
 
 PREFIX      ?= /usr/local
 LLVM_CONFIG ?= llvm-config-14
@@ -10,6 +11,8 @@ CC          ?= gcc
 CXX         ?= g++
 LUAJIT      ?= luajit
 B           := build
+# the BCC tools: the scripts built on bpflua.tool (the rest are examples)
+TOOLS       := $(shell grep -l 'require "bpflua.tool"' scripts/*.lua)
 
 VERSION     := $(shell cat VERSION)
 LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix)
@@ -127,6 +130,10 @@ install: all
 	install -D -m 0644 doc/bpflua.1 $(DESTDIR)$(PREFIX)/share/man/man1/bpflua.1
 	install -d $(DESTDIR)$(PREFIX)/share/bpflua/scripts
 	install -m 0755 scripts/*.lua $(DESTDIR)$(PREFIX)/share/bpflua/scripts/
+	@for t in $(TOOLS); do \
+		echo install -m 0755 $$t $(DESTDIR)$(PREFIX)/bin/bpflua-$$(basename $$t .lua); \
+		install -m 0755 $$t $(DESTDIR)$(PREFIX)/bin/bpflua-$$(basename $$t .lua) || exit 1; \
+	done
 
 clean:
 	rm -rf $(B)
