@@ -1,0 +1,163 @@
+#!/usr/bin/env bpflua
+-- biolatency: block device I/O latency as a histogram (BCC's biolatency).
+-- BCC times requests from the blk_mq_start_request kprobe to the
+-- blk_account_io_done one, and falls back to the block tracepoints where
+-- those are missing; this uses the tracepoints: block_rq_issue (fired by
+-- blk_mq_start_request) to block_rq_complete, or from block_io_start (or
+-- block_bio_queue) with -Q.
+local tool = require "bpflua.tool"
+
+local p = tool.parser("biolatency", "Summarize block device I/O latency as a histogram", [[
+    ./biolatency                    # summarize block I/O latency as a histogram
+    ./biolatency 1 10               # print 1 second summaries, 10 times
+    ./biolatency -mT 1              # 1s summaries, milliseconds, and timestamps
+    ./biolatency -Q                 # include OS queued time in I/O time
+    ./biolatency -D                 # show each disk device separately
+    ./biolatency -e                 # show extension summary(total, average)
+    ./biolatency -d sdc             # Trace sdc only]])
+p:flag("-T --timestamp", "include timestamp on output")
+p:flag("-Q --queued", "include OS queued time in I/O time")
+p:flag("-m --milliseconds", "millisecond histogram")
+p:flag("-D --disks", "print a histogram per disk device")
+p:flag("-e --extension", "summarize average/total value")
+p:argument("interval", "output interval, in seconds", "99999999"):convert(tool.positive)
+p:argument("count", "number of outputs", "99999999"):convert(tool.positive)
+p:option("-d --disk", "Trace this disk only")
+local args = p:parse()
+
+local text = [[
+#include <uapi/linux/ptrace.h>
+#include <linux/blk-mq.h>
+
+typedef struct disk_key {
+    dev_t dev;
+    u64 slot;
+} disk_key_t;
+
+typedef struct ext_val {
+    u64 total;
+    u64 count;
+} ext_val_t;
+
+struct start_key {
+    dev_t dev;
+    u32 _pad;
+    sector_t sector;
+};
+
+BPF_HASH(start, struct start_key);
+STORAGE
+
+static int __trace_req_start(struct start_key key)
+{
+    DISK_FILTER
+    u64 ts = bpf_ktime_get_ns();
+    start.update(&key, &ts);
+    return 0;
+}
+
+static int __trace_req_done(struct start_key key)
+{
+    u64 *tsp = start.lookup(&key);
+    if (tsp == 0)
+        return 0;   // missed issue
+    u64 delta = bpf_ktime_get_ns() - *tsp;
+    FACTOR
+    STORE
+    start.delete(&key);
+    return 0;
+}
+
+TRACEPOINT_PROBE(block, START_TP)
+{
+    struct start_key key = { .dev = args->dev, .sector = args->sector };
+    return __trace_req_start(key);
+}
+
+TRACEPOINT_PROBE(block, block_rq_complete)
+{
+    struct start_key key = { .dev = args->dev, .sector = args->sector };
+    return __trace_req_done(key);
+}
+]]
+local label = args.milliseconds and "msecs" or "usecs"
+text = text:gsub("FACTOR", args.milliseconds and "delta /= 1000000;" or "delta /= 1000;")
+local storage, store = {}, {}
+if args.disks then
+  storage[#storage + 1] = "BPF_HISTOGRAM(dist, disk_key_t);"
+  store[#store + 1] = "disk_key_t dkey = {}; dkey.dev = key.dev; dkey.slot = bpf_log2l(delta); "
+    .. "dist.atomic_increment(dkey);"
+else
+  storage[#storage + 1] = "BPF_HISTOGRAM(dist);"
+  store[#store + 1] = "dist.atomic_increment(bpf_log2l(delta));"
+end
+if args.extension then
+  storage[#storage + 1] = "BPF_ARRAY(extension, ext_val_t, 1);"
+  store[#store + 1] = [[
+    u32 index = 0;
+    ext_val_t *ext_val = extension.lookup(&index);
+    if (ext_val) {
+        lock_xadd(&ext_val->total, delta);
+        lock_xadd(&ext_val->count, 1);
+    }]]
+end
+text = text:gsub("STORAGE", table.concat(storage, "\n")):gsub("STORE", table.concat(store, "\n"))
+
+-- /proc/diskstats: "major,minor" -> name, for -D sections and -d
+local disks = {}
+for line in io.lines("/proc/diskstats") do
+  local major, minor, name = line:match("^%s*(%d+)%s+(%d+)%s+(%S+)")
+  if major then disks[major .. "," .. minor] = name end
+end
+local disk_cond
+if args.disk then
+  for mm, name in pairs(disks) do
+    if name == args.disk then
+      local major, minor = mm:match("(%d+),(%d+)")
+      -- the tracepoints' dev is the kernel's dev_t: major << 20 | minor
+      disk_cond = "key.dev != " .. (tonumber(major) * 2 ^ 20 + tonumber(minor))
+    end
+  end
+  if not disk_cond then
+    print(string.format("no such disk '%s'", args.disk))
+    os.exit(1)
+  end
+end
+text = tool.filter(text, "DISK_FILTER", disk_cond)
+
+local start_tp = "block_rq_issue"
+if args.queued then
+  start_tp = BPF.tracepoint_exists("block", "block_io_start") and "block_io_start" or "block_bio_queue"
+end
+text = text:gsub("START_TP", start_tp)
+
+local b = BPF{text = text}
+if not tool.has_kprobes() then
+  tool.note("biolatency", "no kprobes for the block request functions: using tracepoints block:"
+    .. start_tp .. " and block:block_rq_complete")
+end
+print("Tracing block device I/O... Hit Ctrl-C to end.")
+
+local function disk_print(d)
+  d = tonumber(d)
+  local major, minor = math.floor(d / 2 ^ 20), d % 2 ^ 20
+  return disks[major .. "," .. minor] or "?"
+end
+
+local dist = b["dist"]
+local extension = args.extension and b["extension"]
+tool.every(args.interval, args.count, function()
+  print()
+  if args.timestamp then print(tool.clock()) end
+  dist:print_log2_hist(label, "disk", disk_print)
+  if extension then
+    local e = extension[0]
+    local total, count = tonumber(e.total), tonumber(e.count)
+    if count > 0 then
+      print(string.format("\navg = %d %s, total: %d %s, count: %d\n",
+        math.floor(total / count), label, total, label, count))
+    end
+    extension:clear()
+  end
+  dist:clear()
+end)
