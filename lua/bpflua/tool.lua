@@ -10,6 +10,7 @@
 --   inet_ntop(af, p), tcpstate(n)         addresses and TCP states as text
 --   ports_cond(list, var), time_columns(args)  the TCP tools' -L/-D and -T/-t
 --   print_totals(t, fmt, name_of, factor) BCC's sorted "NAME  TOTAL" table
+--   getpid(), pid_max()                   this process, /proc/sys/kernel/pid_max
 --   has_kprobes(), note(name, what)       say which probe stands in for BCC's
 --   pid_width()                           PID column width from pid_max
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
@@ -59,6 +60,14 @@ function M.uid(s)
     if name == s then return tonumber(uid) end
   end
   return nil, "no such user '" .. s .. "'"
+end
+
+-- This process's pid (BCC's tools leave their own events out).
+function M.getpid()
+  local f = assert(io.open("/proc/self/stat"))
+  local pid = f:read("*n")
+  f:close()
+  return pid
 end
 
 -- /proc/sys/kernel/pid_max: sizes per-PID maps and the PID column.
