@@ -93,13 +93,7 @@ else
 end
 if args.extension then
   storage[#storage + 1] = "BPF_ARRAY(extension, ext_val_t, 1);"
-  store[#store + 1] = [[
-    u32 index = 0;
-    ext_val_t *ext_val = extension.lookup(&index);
-    if (ext_val) {
-        lock_xadd(&ext_val->total, delta);
-        lock_xadd(&ext_val->count, 1);
-    }]]
+  store[#store + 1] = tool.EXTENSION_STORE
 end
 text = text:gsub("STORAGE", table.concat(storage, "\n")):gsub("STORE", table.concat(store, "\n"))
 
@@ -150,14 +144,6 @@ tool.every(args.interval, args.count, function()
   print()
   if args.timestamp then print(tool.clock()) end
   dist:print_log2_hist(label, "disk", disk_print)
-  if extension then
-    local e = extension[0]
-    local total, count = tonumber(e.total), tonumber(e.count)
-    if count > 0 then
-      print(string.format("\navg = %d %s, total: %d %s, count: %d\n",
-        math.floor(total / count), label, total, label, count))
-    end
-    extension:clear()
-  end
+  if extension then tool.print_extension(extension, label) end
   dist:clear()
 end)

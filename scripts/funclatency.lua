@@ -161,11 +161,8 @@ tool.every(interval or 99999999, count, function(interrupted)
     dist:print_log2_hist(label)
   end
   local total, n = tonumber(avg[0]) or 0, tonumber(avg[1]) or 0
-  if n > 0 then
-    if label == "msecs" then total = total / 1e6 elseif label == "usecs" then total = total / 1e3 end
-    print(string.format("\navg = %d %s, total: %d %s, count: %d\n",
-      math.floor(total / n), label, math.floor(total), label, n))
-  end
+  if label == "msecs" then total = total / 1e6 elseif label == "usecs" then total = total / 1e3 end
+  tool.print_avg(total, n, label)
   dist:clear()
   avg:clear()
   if interrupted or printed == count then print("Detaching...") end

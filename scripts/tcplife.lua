@@ -15,16 +15,8 @@ local p = tool.parser("tcplife", "Trace the lifespan of TCP sessions and summari
     ./tcplife -D 80     # only trace remote port 80
     ./tcplife -4        # only trace IPv4 family
     ./tcplife -6        # only trace IPv6 family]])
-p:flag("-T --time", "include time column on output (HH:MM:SS)")
-p:flag("-t --timestamp", "include timestamp on output (seconds)")
-p:flag("-w --wide", "wide column output (fits IPv6 addresses)")
-p:flag("-s --csv", "comma separated values output")
+tool.tcp_options(p)
 p:option("-p --pid", "trace this PID only"):convert(tool.positive)
-p:option("-L --localport", "comma-separated list of local ports to trace.")
-p:option("-D --remoteport", "comma-separated list of remote ports to trace.")
-p:mutex(p:flag("-4 --ipv4", "trace IPv4 family only"),
-  p:flag("-6 --ipv6", "trace IPv6 family only"))
-p:option("-d --duration", "total duration of trace in seconds"):convert(tool.positive)
 local args = p:parse()
 
 local text = [[

@@ -15,15 +15,7 @@ local p = tool.parser("tcpstates", "Trace TCP session state changes with duratio
     ./tcpstates -D 80     # only trace remote port 80
     ./tcpstates -4        # trace IPv4 family only
     ./tcpstates -6        # trace IPv6 family only]])
-p:flag("-T --time", "include time column on output (HH:MM:SS)")
-p:flag("-t --timestamp", "include timestamp on output (seconds)")
-p:flag("-w --wide", "wide column output (fits IPv6 addresses)")
-p:flag("-s --csv", "comma separated values output")
-p:option("-L --localport", "comma-separated list of local ports to trace.")
-p:option("-D --remoteport", "comma-separated list of remote ports to trace.")
-p:mutex(p:flag("-4 --ipv4", "trace IPv4 family only"),
-  p:flag("-6 --ipv6", "trace IPv6 family only"))
-p:option("-d --duration", "total duration of trace in seconds"):convert(tool.positive)
+tool.tcp_options(p)
 local args = p:parse()
 
 local text = [[

@@ -8,9 +8,12 @@
 --   clock(), clock_ms(utc)                "%H:%M:%S"[.mmm], as BCC's strftime
 --   signame(n), uid(s), positive(s)       names and argument converters
 --   inet_ntop(af, p), tcpstate(n)         addresses and TCP states as text
---   ports_cond(list, var), time_columns(args)  the TCP tools' -L/-D and -T/-t
+--   tcp_options(p), ports_cond(list, var), time_columns(args)
+--                                         the TCP tools' options and columns
 --   print_totals(t, fmt, name_of, factor) BCC's sorted "NAME  TOTAL" table
 --   getpid(), pid_max()                   this process, /proc/sys/kernel/pid_max
+--   EXTENSION_STORE, print_extension(t, label), print_avg(total, n, label)
+--                                         BCC's -e "avg = ..." summaries
 --   has_kprobes(), note(name, what)       say which probe stands in for BCC's
 --   pid_width()                           PID column width from pid_max
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
@@ -142,6 +145,19 @@ function M.ports_cond(list, var)
   return table.concat(parts, " && ")
 end
 
+-- The options tcpstates and tcplife share, as BCC's have them.
+function M.tcp_options(p)
+  p:flag("-T --time", "include time column on output (HH:MM:SS)")
+  p:flag("-t --timestamp", "include timestamp on output (seconds)")
+  p:flag("-w --wide", "wide column output (fits IPv6 addresses)")
+  p:flag("-s --csv", "comma separated values output")
+  p:option("-L --localport", "comma-separated list of local ports to trace.")
+  p:option("-D --remoteport", "comma-separated list of remote ports to trace.")
+  p:mutex(p:flag("-4 --ipv4", "trace IPv4 family only"),
+    p:flag("-6 --ipv6", "trace IPv6 family only"))
+  p:option("-d --duration", "total duration of trace in seconds"):convert(M.positive)
+end
+
 -- The -T (HH:MM:SS) and -t (seconds since the first event) columns of the
 -- TCP tools, plain or with -s as CSV: returns the header text and a function
 -- of an event's ts_us giving the line's prefix.
@@ -200,6 +216,31 @@ function M.print_totals(t, fmt, name_of, factor)
   for _, r in ipairs(rows) do
     print(string.format(fmt, r[1], math.floor(r[2] / (factor or 1))))
   end
+end
+
+-- BCC's -e extension: an array "extension" of {total, count} the BPF side
+-- adds each delta to (EXTENSION_STORE is that code).
+M.EXTENSION_STORE = [[
+    u32 index = 0;
+    ext_val_t *ext_val = extension.lookup(&index);
+    if (ext_val) {
+        lock_xadd(&ext_val->total, delta);
+        lock_xadd(&ext_val->count, 1);
+    }]]
+
+-- BCC's "avg = N unit, total: N unit, count: N" line, when count > 0.
+function M.print_avg(total, count, label)
+  if count > 0 then
+    print(string.format("\navg = %d %s, total: %d %s, count: %d\n",
+      math.floor(total / count), label, math.floor(total), label, count))
+  end
+end
+
+-- The extension's summary, then cleared for the next interval.
+function M.print_extension(extension, label)
+  local e = extension[0]
+  M.print_avg(tonumber(e.total), tonumber(e.count), label)
+  extension:clear()
 end
 
 -- Interval tools: fn() every `interval` seconds, `count` times (nil: until
