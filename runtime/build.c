@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "btf/vmlinux_h.h"
+#include "compile_worker.h"
 #include "compiler.h"
 #include "objcache.h"
 
-static int compile(const struct bl_compile_opts *opts, struct bl_build_result *out,
-		   struct bl_err *e)
+static int compile(const struct bl_compile_opts *opts, int cancel_fd,
+		   struct bl_build_result *out, struct bl_err *e)
 {
 	struct bl_compile_opts o = *opts;
 	struct bl_compile_result r = {0};
@@ -28,10 +29,9 @@ static int compile(const struct bl_compile_opts *opts, struct bl_build_result *o
 	cc = bl_compiler_get(e);
 	if (!cc)
 		return -e->code;
-	err = cc->compile(&o, &r, e);
+	err = bl_compile_in_worker(cc, &o, cancel_fd, &r, e);
 	if (err)
 		return err;
-	/* The module allocates with the same malloc: hand the buffers over. */
 	out->elf = r.elf;
 	out->elf_size = r.elf_size;
 	out->rewritten = r.rewritten;
@@ -39,8 +39,8 @@ static int compile(const struct bl_compile_opts *opts, struct bl_build_result *o
 	return 0;
 }
 
-int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
-	     struct bl_err *e)
+int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
+	     struct bl_build_result *out, struct bl_err *e)
 {
 	char key[BL_OBJCACHE_KEY_LEN];
 	struct bl_err ignored = {0};
@@ -54,7 +54,7 @@ int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
 		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0)
 			return 0;
 	}
-	err = compile(opts, out, e);
+	err = compile(opts, cancel_fd, out, e);
 	/* A cache that cannot be written only costs the next start a compile. */
 	if (!err && cached)
 		bl_objcache_put(key, out->elf, out->elf_size, &ignored);

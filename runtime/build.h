@@ -1,5 +1,5 @@
 /* build.h - program text -> BPF ELF, the way BPF{...} needs it: find this
- * kernel's vmlinux.h, load the compiler module, compile. (The compiled-object
+ * kernel's vmlinux.h, load the compiler module, compile in a worker. (The compiled-object
  * cache plugs in here, in front of the compiler.)
  */
 #ifndef BL_BUILD_H
@@ -18,9 +18,11 @@ struct bl_build_result {
 };
 
 /* Returns the cached object when there is a valid one (objcache.h), else
- * compiles and caches. opts->vmlinux_h may be NULL: it is found here. */
-int bl_build(const struct bl_compile_opts *opts, struct bl_build_result *out,
-	     struct bl_err *e);
+ * compiles (in a worker process: compile_worker.h) and caches.
+ * opts->vmlinux_h may be NULL: it is found here. cancel_fd (or -1) readable
+ * stops a compile with -EINTR. */
+int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
+	     struct bl_build_result *out, struct bl_err *e);
 void bl_build_result_free(struct bl_build_result *r);
 
 #endif

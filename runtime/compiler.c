@@ -1,5 +1,7 @@
 /* compiler.c - see compiler.h. LLVM is big (tens of MB, tens of ms to map
- * and relocate): only programs that really compile pay for it. */
+ * and relocate): only programs that really compile pay for it, and only
+ * once per process - compile workers (compile_worker.h) are forked with it
+ * loaded and initialised. */
 #include "compiler.h"
 
 #include <dlfcn.h>
@@ -67,8 +69,10 @@ const struct bl_compiler_api *bl_compiler_get(struct bl_err *e)
 	n = candidates(paths);
 	for (i = 0; i < n && !api; i++)
 		api = try_open(paths[i], why[i], sizeof(why[i]));
-	if (api)
+	if (api) {
+		api->prepare();
 		return api;
+	}
 	bl_errf(e, ENOENT, "cannot load the BPF C compiler module (%s)", MODULE_NAME);
 	for (i = 0; i < n; i++)
 		bl_err_append(e, "  tried %s", why[i]);

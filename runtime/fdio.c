@@ -98,3 +98,23 @@ int bl_tmp_commit(const char *tmp, const char *path, int err)
 		unlink(tmp);
 	return err;
 }
+
+/* O_NONBLOCK: opening a FIFO would wait for a writer. */
+int bl_read_regular(const char *path, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
+	struct stat st;
+
+	*out = NULL;
+	*len = 0;
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st))
+		err = -errno;
+	else if (!S_ISREG(st.st_mode))
+		err = -ENXIO;
+	else
+		err = bl_read_fd(fd, (size_t)st.st_size, out, len);
+	close(fd);
+	return err;
+}

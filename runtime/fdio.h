@@ -24,4 +24,9 @@ int bl_tmp_create(const char *path, char *tmp, size_t tmp_len);
  * removes tmp. Returns err, or -errno when the rename fails. */
 int bl_tmp_commit(const char *tmp, const char *path, int err);
 
+/* Reads the regular file at path into *out (malloc'd, NUL-terminated), as
+ * bl_read_file. Something else (a device, FIFO, socket), which might never
+ * end or never start, is -ENXIO before any read. */
+int bl_read_regular(const char *path, char **out, size_t *len);
+
 #endif

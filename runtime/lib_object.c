@@ -17,6 +17,8 @@
 #include "metrics.h"
 #include "btf/event_type.h"
 #include "build.h"
+#include "fdio.h"
+#include "host.h"
 #include "lib_core.h"
 #include "loader.h"
 
@@ -86,8 +88,12 @@ static int l_build(lua_State *L)
 	opts.debug = (int)luaL_optinteger(L, 5, 0);
 	cflags = check_cflags(L, 3, &opts.n_cflags);
 	opts.cflags = cflags;
-	r = bl_build(&opts, &res, &e);
+	r = bl_build(&opts, bl_host_interrupt_fd(), &res, &e);
 	free(cflags);
+	if (r == -EINTR) {
+		bl_err_clear(&e);
+		return bl_host_raise_interrupt(L);
+	}
 	if (r < 0)
 		return bl_lib_fail(L, &e);
 	lua_pushlstring(L, res.elf, res.elf_size);
@@ -96,6 +102,30 @@ static int l_build(lua_State *L)
 	push_opt_string(L, res.warnings);
 	bl_build_result_free(&res);
 	return 3;
+}
+
+/* read_source(path) -> text | nil, msg. Only a regular file: a device or
+ * FIFO would never end (or never start). A Ctrl-C during the read raises
+ * "interrupted" once it returns. */
+static int l_read_source(lua_State *L)
+{
+	const char *path = luaL_checkstring(L, 1);
+	size_t len;
+	char *text;
+	int r = bl_read_regular(path, &text, &len);
+
+	if (bl_host_interrupted()) {
+		free(text);
+		return bl_host_raise_interrupt(L);
+	}
+	if (r < 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "%s: %s", path, r == -ENXIO ? "not a regular file" : strerror(-r));
+		return 2;
+	}
+	lua_pushlstring(L, text, len);
+	free(text);
+	return 1;
 }
 
 /* open(elf, name) -> object | nil, msg, log, errno */
@@ -267,6 +297,7 @@ static const luaL_Reg object_methods[] = {
 
 static const luaL_Reg object_funcs[] = {
 	{ "build", l_build },
+	{ "read_source", l_read_source },
 	{ "open", l_open },
 	{ NULL, NULL }
 };

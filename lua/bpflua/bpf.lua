@@ -67,22 +67,15 @@ end
 
 ---------------------------------------------------------------- construction
 
-local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then return nil, err end
-  local s = f:read("*a")
-  f:close()
-  return s
-end
-
--- BCC looks for src_file as given, then next to the script.
+-- BCC looks for src_file as given, then next to the script. Only a
+-- regular file is read (core.read_source), and Ctrl-C interrupts it.
 local function read_src(path)
-  local text, err = read_file(path)
+  local text, err = core.read_source(path)
   if text then return text, path end
   local dir = not path:find("^/") and arg and arg[0] and arg[0]:match("^(.*)/[^/]*$")
   if dir then
     local alt = dir .. "/" .. path
-    local t2 = read_file(alt)
+    local t2 = core.read_source(alt)
     if t2 then return t2, alt end
   end
   raise(string.format("BPF: cannot read src_file '%s': %s", path,

@@ -9,10 +9,12 @@ extern "C" {
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -333,6 +335,24 @@ extern "C" const char *bl_codegen_resource_dir(void)
 extern "C" void bl_codegen_init(void)
 {
 	init_llvm();
+}
+
+namespace {
+[[noreturn]] void out_of_memory()
+{
+	_exit(BL_COMPILER_EXIT_NOMEM);
+}
+
+void on_bad_alloc(void *, const char *, bool)
+{
+	out_of_memory();
+}
+} // namespace
+
+extern "C" void bl_codegen_worker_init(void)
+{
+	std::set_new_handler(out_of_memory);
+	llvm::install_bad_alloc_error_handler(on_bad_alloc, nullptr);
 }
 
 extern "C" int bl_codegen_pch(const struct bl_cc_env *env, const char *out, struct bl_err *e)

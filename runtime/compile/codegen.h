@@ -20,8 +20,12 @@ int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	       const char *text, void **elf, size_t *size, struct bl_err *e);
 
 /* Registers the BPF target and LLVM's crash recovery, once per process;
- * done before fork() (isolate.h) so the children start with it done. */
+ * done before the host forks its compile workers so they start with it. */
 void bl_codegen_init(void);
+
+/* In a compile worker: an allocation that fails (the worker's memory
+ * limit) exits with BL_COMPILER_EXIT_NOMEM instead of aborting. */
+void bl_codegen_worker_init(void);
 
 /* Precompiles env's prelude (with env's flags but the prelude's own include
  * and the user's) into the file out. Errors: -EINVAL, clang's output in e->log.

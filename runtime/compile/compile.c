@@ -1,6 +1,7 @@
 /* compile.c - the module's entry point: bl_compiler_api() and the pipeline
  * env (+ the precompiled prelude, pch.h) -> rewrite (libclang) -> codegen
- * (clang/LLVM, in a child process: isolate.h). */
+ * (clang/LLVM). The host runs all of it in a worker process
+ * (runtime/compile_worker.h), never in its own. */
 #include "compile.h"
 
 #include <errno.h>
@@ -11,7 +12,8 @@
 #include <llvm/Config/llvm-config.h>
 
 #include "env.h"
-#include "isolate.h"
+#include "codegen.h"
+#include "fsguard.h"
 #include "pch.h"
 #include "rewrite.h"
 
@@ -41,7 +43,7 @@ static int run_stages(const struct bl_cc_env *env, const struct bl_compile_opts 
 	int err = bl_rewrite(env, o, &out->rewritten, &out->warnings, e);
 
 	if (!err) {
-		err = bl_codegen_isolated(env, o, out->rewritten, &out->elf, &out->elf_size, e);
+		err = bl_codegen(env, o, out->rewritten, &out->elf, &out->elf_size, e);
 		if (err && err != -ESTALE && (o->debug & BL_DEBUG_PREPROCESSOR))
 			log_rewritten(e, out->rewritten);
 	}
@@ -75,9 +77,19 @@ static int compile(const struct bl_compile_opts *o, struct bl_compile_result *ou
 	return err;
 }
 
+/* In a fresh worker: clang may open only regular files (fsguard.h), and
+ * running out of memory ends the worker with BL_COMPILER_EXIT_NOMEM. */
+static void worker_init(void)
+{
+	bl_fsguard_install();
+	bl_codegen_worker_init();
+}
+
 static const struct bl_compiler_api api = {
 	.abi = BL_COMPILER_ABI,
 	.llvm_version = LLVM_VERSION_STRING,
+	.prepare = bl_codegen_init,
+	.worker_init = worker_init,
 	.compile = compile,
 	.result_free = result_free,
 };

@@ -2,7 +2,9 @@
  *
  * The module (build/bpflua-compiler.so) is the only code that links clang and
  * LLVM. The main binary dlopen()s it only when a compile is needed (see
- * runtime/compiler.c), so running from a cached object never loads LLVM.
+ * runtime/compiler.c), so running from a cached object never loads LLVM,
+ * and runs each compile in a fork()ed worker (runtime/compile_worker.h):
+ * compile() may crash, run out of memory or never end without harm.
  * Pipeline: rewrite.c (libclang: parse, find BCC dialect constructs, emit
  * plain C that keeps the user's line numbers) -> codegen.cpp (clang/LLVM C++
  * API: plain C -> BPF ELF in memory, with BTF for maps and CO-RE).
@@ -18,7 +20,10 @@
 
 #include "../err.h"
 
-#define BL_COMPILER_ABI 1
+#define BL_COMPILER_ABI 2
+
+/* A worker (runtime/compile_worker.h) that ran out of memory exits with this. */
+#define BL_COMPILER_EXIT_NOMEM 86
 
 struct bl_compile_opts {
 	const char *text;          /* program text (NUL-terminated) */
@@ -47,6 +52,12 @@ struct bl_compile_result {
 struct bl_compiler_api {
 	int abi;            /* BL_COMPILER_ABI */
 	const char *llvm_version;
+	/* Once per process, after loading: LLVM's targets and crash recovery,
+	 * so that workers fork()ed later start with them ready. */
+	void (*prepare)(void);
+	/* In a worker, before compile(): refuses non-regular files to clang
+	 * and makes an allocation failure exit with BL_COMPILER_EXIT_NOMEM. */
+	void (*worker_init)(void);
 	/* Returns 0, or -errno with e->msg "compile failed: <first error with
 	 * file:line:col>" and e->log the full clang diagnostics (with source line
 	 * and caret), line numbers being those of the user's text. */
