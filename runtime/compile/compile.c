@@ -77,19 +77,20 @@ static int compile(const struct bl_compile_opts *o, struct bl_compile_result *ou
 	return err;
 }
 
-/* In a fresh worker: clang may open only regular files (fsguard.h), and
- * running out of memory ends the worker with BL_COMPILER_EXIT_NOMEM. */
-static void worker_init(void)
+/* Once, in bpflua: LLVM ready, clang's builtin headers found, and clang
+ * may open only regular files (fsguard.h); workers inherit all of it. */
+static void prepare(void)
 {
+	bl_codegen_init();
+	bl_codegen_resource_dir();
 	bl_fsguard_install();
-	bl_codegen_worker_init();
 }
 
 static const struct bl_compiler_api api = {
 	.abi = BL_COMPILER_ABI,
 	.llvm_version = LLVM_VERSION_STRING,
-	.prepare = bl_codegen_init,
-	.worker_init = worker_init,
+	.prepare = prepare,
+	.worker_init = bl_codegen_worker_init,
 	.compile = compile,
 	.result_free = result_free,
 };

@@ -53,10 +53,11 @@ struct bl_compiler_api {
 	int abi;            /* BL_COMPILER_ABI */
 	const char *llvm_version;
 	/* Once per process, after loading: LLVM's targets and crash recovery,
-	 * so that workers fork()ed later start with them ready. */
+	 * clang refusing non-regular files, so that workers fork()ed later
+	 * start with them ready. */
 	void (*prepare)(void);
-	/* In a worker, before compile(): refuses non-regular files to clang
-	 * and makes an allocation failure exit with BL_COMPILER_EXIT_NOMEM. */
+	/* In a worker, before compile(): an allocation failure exits with
+	 * BL_COMPILER_EXIT_NOMEM. */
 	void (*worker_init)(void);
 	/* Returns 0, or -errno with e->msg "compile failed: <first error with
 	 * file:line:col>" and e->log the full clang diagnostics (with source line

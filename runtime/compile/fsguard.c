@@ -42,6 +42,8 @@ static int guarded_open(const char *path, int flags, ...)
 struct dyn {
 	const ElfW(Sym) *sym;
 	const char *str;
+	const uint32_t *gnu_hash;	/* nbuckets, symoffset, ... */
+	const uint32_t *hash;		/* nbucket, nchain, ... */
 	const ElfW(Rela) *rela[2];
 	size_t rela_size[2];
 };
@@ -65,26 +67,42 @@ static void read_dyn(const struct dl_phdr_info *info, const ElfW(Dyn) *d, struct
 		case DT_RELASZ: y->rela_size[0] = d->d_un.d_val; break;
 		case DT_JMPREL: y->rela[1] = (const void *)dyn_addr(base, d->d_un.d_ptr); break;
 		case DT_PLTRELSZ: y->rela_size[1] = d->d_un.d_val; break;
+		case DT_GNU_HASH: y->gnu_hash = (const void *)dyn_addr(base, d->d_un.d_ptr); break;
+		case DT_HASH: y->hash = (const void *)dyn_addr(base, d->d_un.d_ptr); break;
 		}
 	}
 }
 
-/* Points every relocated slot for the symbol open at guarded_open. */
+/* The index of the imported symbol open, or 0. Imports come first in the
+ * symbol table: below GNU hash's symoffset (which hashes only definitions),
+ * within SysV hash's nchain. */
+static size_t open_index(const struct dyn *y)
+{
+	size_t i, n = y->gnu_hash ? y->gnu_hash[1] : y->hash ? y->hash[1] : 0;
+
+	for (i = 1; i < n; i++)
+		if (y->sym[i].st_shndx == SHN_UNDEF && !strcmp(y->str + y->sym[i].st_name, "open"))
+			return i;
+	return 0;
+}
+
+/* Points every relocated slot for open at guarded_open. There are a
+ * million relocations in LLVM's libraries: they are matched by index. */
 static void patch(uintptr_t base, const struct dyn *y)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	size_t sym = open_index(y);
 	int t;
 
-	for (t = 0; t < 2; t++) {
+	for (t = 0; t < 2 && sym; t++) {
 		size_t i, n = y->rela[t] ? y->rela_size[t] / sizeof(ElfW(Rela)) : 0;
 
 		for (i = 0; i < n; i++) {
 			const ElfW(Rela) *r = &y->rela[t][i];
-			size_t s = ELF64_R_SYM(r->r_info);
 			void **slot = (void **)(base + r->r_offset);
 			uintptr_t pg = (uintptr_t)slot & ~(uintptr_t)(page - 1);
 
-			if (!s || strcmp(y->str + y->sym[s].st_name, "open"))
+			if (ELF64_R_SYM(r->r_info) != sym)
 				continue;
 			if (mprotect((void *)pg, page, PROT_READ | PROT_WRITE) == 0)
 				*slot = (void *)guarded_open;
