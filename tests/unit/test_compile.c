@@ -1,6 +1,7 @@
 /* test_compile.c - the compiler module end to end, without the kernel:
- * BCC-dialect programs compile to BPF ELF objects that libbpf can open,
- * and errors carry the user's line:column.
+ * BCC-dialect programs compile (in workers, as bpflua compiles them:
+ * runtime/compile_worker.h) to BPF ELF objects that libbpf can open, and
+ * errors carry the user's line:column.
  *
  * Needs build/bpflua-compiler.so (or $BPFLUA_COMPILER) and this kernel's
  * BTF (for vmlinux.h); skips when either is missing.
@@ -19,6 +20,7 @@
 
 #include "btf/vmlinux_h.h"
 #include "compile/compile.h"
+#include "compile_worker.h"
 
 static int passed, failed;
 static const struct bl_compiler_api *api;
@@ -44,7 +46,7 @@ static int compile_flags(const char *text, const char *const *cflags, int n_cfla
 	};
 
 	bl_err_clear(e);
-	return api->compile(&o, r, e);
+	return bl_compile_in_worker(api, &o, -1, r, e);
 }
 
 static int compile(const char *text, struct bl_compile_result *r, struct bl_err *e)
@@ -587,7 +589,10 @@ static const struct bl_compiler_api *load_api(void)
 	if (!h)
 		return NULL;
 	fn = (bl_compiler_api_fn)dlsym(h, "bl_compiler_api");
-	return fn ? fn() : NULL;
+	if (!fn || !fn())
+		return NULL;
+	fn()->prepare();
+	return fn();
 }
 
 int main(void)
