@@ -30,6 +30,7 @@ enum bl_probe_kind {
 	BL_PROBE_URETPROBE,
 	BL_PROBE_KFUNC,
 	BL_PROBE_KRETFUNC,
+	BL_PROBE_PERF_EVENT,
 };
 
 struct bl_link_info {
@@ -60,6 +61,25 @@ int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 		     struct bl_link **out, struct bl_err *e);
 int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
 		    struct bl_link **out, struct bl_err *e);
+
+/* A sampling or counting perf event (perf_event_open's arguments). Exactly
+ * one of sample_period and sample_freq is non-zero; pid -1 is every
+ * process, cpu -1 every CPU (then pid must be given); group_fd -1 none. */
+struct bl_perf_event_spec {
+	unsigned int type;
+	unsigned long long config;
+	unsigned long long sample_period, sample_freq;
+	int pid, cpu, group_fd;
+};
+int bl_attach_perf_event(struct bl_object *o, const char *fn,
+			 const struct bl_perf_event_spec *s, struct bl_link **out,
+			 struct bl_err *e);
+/* Opens the event; returns its fd or -errno (`what` names it in messages).
+ * A missing hardware counter gets a hint saying so. */
+int bl_perf_event_open(const struct bl_perf_event_spec *s, const char *what,
+		       struct bl_err *e);
+/* The online CPUs' numbers into cpus[] (at most max); returns the count or -errno. */
+int bl_online_cpus(int *cpus, int max, struct bl_err *e);
 
 const struct bl_link_info *bl_link_info(const struct bl_link *l);
 /* Detaches and frees. */

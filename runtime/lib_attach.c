@@ -25,6 +25,7 @@ static const char *const kind_names[] = {
 	[BL_PROBE_URETPROBE] = "uretprobe",
 	[BL_PROBE_KFUNC] = "kfunc",
 	[BL_PROBE_KRETFUNC] = "kretfunc",
+	[BL_PROBE_PERF_EVENT] = "perf_event",
 };
 
 /* Wraps l as a userdata owned by the object at obj; pushes it. */
@@ -140,6 +141,44 @@ static int l_attach_kfunc(lua_State *L)
 	return attach_result(L, r, l, &e);
 }
 
+/* o:attach_perf_event(fn, type, config, sample_period, sample_freq, pid, cpu, group_fd) */
+static int l_attach_perf_event(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	struct bl_perf_event_spec s = {
+		.type = (unsigned int)luaL_checkinteger(L, 3),
+		.config = (unsigned long long)luaL_checknumber(L, 4),
+		.sample_period = (unsigned long long)luaL_optnumber(L, 5, 0),
+		.sample_freq = (unsigned long long)luaL_optnumber(L, 6, 0),
+		.pid = (int)luaL_optinteger(L, 7, -1),
+		.cpu = (int)luaL_optinteger(L, 8, -1),
+		.group_fd = (int)luaL_optinteger(L, 9, -1),
+	};
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_perf_event(o, fn, &s, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* online_cpus() -> { 0, 1, ... } | nil, msg */
+static int l_online_cpus(lua_State *L)
+{
+	int cpus[4096], n;
+	struct bl_err e = { 0 };
+
+	n = bl_online_cpus(cpus, sizeof(cpus) / sizeof(*cpus), &e);
+	if (n < 0)
+		return bl_lib_fail(L, &e);
+	lua_createtable(L, n, 0);
+	for (int i = 0; i < n; i++) {
+		lua_pushinteger(L, cpus[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	return 1;
+}
+
 void bl_lib_detach_all(lua_State *L, int idx)
 {
 	idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -214,12 +253,19 @@ static const luaL_Reg object_attach_methods[] = {
 	{ "attach_raw_tracepoint", l_attach_raw_tracepoint },
 	{ "attach_uprobe", l_attach_uprobe },
 	{ "attach_kfunc", l_attach_kfunc },
+	{ "attach_perf_event", l_attach_perf_event },
+	{ NULL, NULL }
+};
+
+static const luaL_Reg attach_funcs[] = {
+	{ "online_cpus", l_online_cpus },
 	{ NULL, NULL }
 };
 
 void bl_lib_open_attach(lua_State *L)
 {
 	bl_lib_newclass(L, BL_LINK_MT, link_methods, l_link_gc, l_link_tostring);
+	luaL_register(L, NULL, attach_funcs);
 	/* The attach functions are methods of the object (lib_object.c). */
 	luaL_getmetatable(L, BL_OBJECT_MT);
 	lua_getfield(L, -1, "__index");

@@ -16,6 +16,7 @@ local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local events = require "bpflua.events"
 require "bpflua.stacks"
+local perf = require "bpflua.perf"
 
 local C = require "bpflua.cdef"
 local raise = args.error
@@ -132,7 +133,8 @@ local function new(...)
   if not obj then fail({ debug = dbg }, msg, log) end
   local self = setmetatable({ [P] = {
     obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {},
-    probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {} },
+    probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {},
+               perf_event = {} },
   } }, mt)
   live[self] = true
   local ok, err = pcall(autoload, self)
@@ -402,6 +404,57 @@ local function detach_kfunc(what)
 end
 BPF.detach_kfunc = detach_kfunc("detach_kfunc")
 BPF.detach_kretfunc = detach_kfunc("detach_kretfunc")
+
+---------------------------------------------------------------- perf events
+
+for k, v in pairs(perf) do BPF[k] = v end
+
+-- Links attached together, detached together (one perf event per CPU).
+local function link_group(links)
+  return {
+    detach = function() for _, l in ipairs(links) do l:detach() end end,
+    info = function() return { via = "" } end,
+  }
+end
+
+local p_perf = method("attach_perf_event", {
+  { "ev_type", "integer", required = true }, { "ev_config", "integer", required = true },
+  { "fn_name", "string", required = true }, { "sample_period", "integer", 0 },
+  { "sample_freq", "integer", 0 }, { "pid", "integer", -1 }, { "cpu", "integer", -1 },
+  { "group_fd", "integer", -1 },
+})
+function BPF:attach_perf_event(...)
+  local ev_type, ev_config, fn_name, period, freq, pid, cpu, group_fd = p_perf(self, ...)
+  local p = priv(self)
+  local cpus = { cpu }
+  if cpu < 0 then
+    local msg
+    cpus, msg = core.online_cpus()
+    if not cpus then raise("attach_perf_event: " .. msg) end
+  end
+  attach(p, "attach_perf_event", "perf_event", ev_type .. ":" .. ev_config, fn_name, function(obj)
+    local links = {}
+    for _, c in ipairs(cpus) do
+      local l, msg, log = obj:attach_perf_event(fn_name, ev_type, ev_config, period, freq,
+        pid, c, group_fd)
+      if not l then
+        link_group(links).detach()
+        return nil, msg, log
+      end
+      links[#links + 1] = l
+    end
+    return link_group(links)
+  end)
+end
+
+local p_dperf = method("detach_perf_event", {
+  { "ev_type", "integer", required = true }, { "ev_config", "integer", required = true },
+})
+function BPF:detach_perf_event(...)
+  local ev_type, ev_config = p_dperf(self, ...)
+  detach(priv(self), "detach_perf_event", "perf_event", ev_type .. ":" .. ev_config, nil,
+    string.format("perf event type %d config %d", ev_type, ev_config))
+end
 
 local p_none = {}
 for _, name in ipairs({ "num_open_kprobes", "num_open_tracepoints", "num_open_uprobes",

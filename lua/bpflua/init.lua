@@ -10,12 +10,14 @@
 --   monotonic_time()      CLOCK_MONOTONIC in ns, as BPF.monotonic_time()
 --   last_log()            the full clang or verifier log of the last failure
 --   serve_metrics(addr)   exported tables on GET /metrics at "[ADDR:]PORT"
+--   PerfType, PerfHWConfig, PerfSWConfig   BCC's perf event constants (also on BPF)
 
 local core = require "bpflua.core"
 local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local BPF = require "bpflua.bpf"
 local metrics = require "bpflua.metrics"
+local perf = require "bpflua.perf"
 
 local M = {
   BPF = BPF,
@@ -26,5 +28,6 @@ local M = {
   last_log = args.last_log,
   serve_metrics = metrics.serve,
 }
+for k, v in pairs(perf) do M[k] = v end
 
 return M
