@@ -59,7 +59,7 @@ $(B)/bpflua: $(HOST_OBJ) $(LUA_OBJ) $(B)/ffi_h.o
 $(B)/bpflua-compiler.so: $(COMP_OBJ)
 	$(CXX) -shared -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf)
 
-$(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h runtime/*/*.h) bpf-headers/bpflua/flavor.h VERSION
+$(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h runtime/*/*.h) bpf-headers/bpflua/flavor.h bpf-headers/bpflua/usdt_spec.h VERSION
 	@mkdir -p $(dir $@)
 	$(CC) $(BL_CFLAGS) -c -o $@ $<
 
@@ -103,6 +103,14 @@ $(B)/testprogs/%: tests/testprogs/%.c
 $(B)/testprogs/stack_chain_nopie: tests/testprogs/stack_chain.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTPROG_CFLAGS) -no-pie -o $@ $<
+
+# usdt_target's probes in a shared library, found next to it ($ORIGIN).
+$(B)/testprogs/libbltest_usdt.so: tests/testprogs/lib/bltest_usdt.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -Wall -fPIC -shared -o $@ $<
+$(B)/testprogs/usdt_target: tests/testprogs/usdt_target.c $(B)/testprogs/libbltest_usdt.so
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -g -Wall -fno-inline -o $@ $< -L$(B)/testprogs -lbltest_usdt -Wl,-rpath,'$$ORIGIN'
 
 $(B)/unit/%: tests/unit/%.c $(filter-out $(B)/runtime/main.o,$(HOST_OBJ)) $(B)/ffi_h.o
 	@mkdir -p $(dir $@)

@@ -31,6 +31,7 @@ enum bl_probe_kind {
 	BL_PROBE_KFUNC,
 	BL_PROBE_KRETFUNC,
 	BL_PROBE_PERF_EVENT,
+	BL_PROBE_USDT,
 };
 
 struct bl_link_info {
@@ -59,6 +60,12 @@ int bl_attach_raw_tracepoint(struct bl_object *o, const char *fn, const char *tp
 int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 		     const char *sym, unsigned long offset, int pid, int retprobe,
 		     struct bl_link **out, struct bl_err *e);
+struct bl_usdt_note;
+/* A USDT probe location of the ELF at path (bl_usdt_notes), its argument
+ * spec in slot `slot` of the program's specs (usdt.h); pid -1: all processes. */
+int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
+		   const struct bl_usdt_note *n, int pid, int slot,
+		   struct bl_link **out, struct bl_err *e);
 int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
 		    struct bl_link **out, struct bl_err *e);
 

@@ -26,10 +26,10 @@ static const char *const kind_names[] = {
 	[BL_PROBE_KFUNC] = "kfunc",
 	[BL_PROBE_KRETFUNC] = "kretfunc",
 	[BL_PROBE_PERF_EVENT] = "perf_event",
+	[BL_PROBE_USDT] = "usdt",
 };
 
-/* Wraps l as a userdata owned by the object at obj; pushes it. */
-static int push_link(lua_State *L, int obj, struct bl_link *l)
+int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l)
 {
 	struct llink *u = lua_newuserdata(L, sizeof(*u));
 
@@ -59,7 +59,7 @@ static int attach_result(lua_State *L, int r, struct bl_link *l, struct bl_err *
 	if (r < 0)
 		return bl_lib_fail(L, e);
 	note = bl_link_info(l)->note;
-	push_link(L, 1, l);
+	bl_lib_push_link(L, 1, l);
 	if (note[0])
 		lua_pushstring(L, note);
 	else

@@ -66,5 +66,6 @@ int luaopen_bpflua_core(lua_State *L)
 	bl_lib_open_sys(L);
 	bl_lib_open_events(L);
 	bl_lib_open_metrics(L);
+	bl_lib_open_usdt(L);
 	return 1;
 }

@@ -31,6 +31,11 @@ void bl_lib_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
 /* The open object at idx; raises when it is not one or is closed. */
 struct bl_object *bl_lib_checkobject(lua_State *L, int idx);
 
+struct bl_link;
+/* Wraps l as a link userdata owned by the object at index obj; pushes it
+ * (lib_attach.c). */
+int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l);
+
 /* Destroys the links of the object at idx (lib_attach.c). */
 void bl_lib_detach_all(lua_State *L, int idx);
 
@@ -41,5 +46,6 @@ void bl_lib_open_trace(lua_State *L);
 void bl_lib_open_sys(lua_State *L);
 void bl_lib_open_events(lua_State *L);
 void bl_lib_open_metrics(lua_State *L);   /* after bl_lib_open_object */
+void bl_lib_open_usdt(lua_State *L);
 
 #endif

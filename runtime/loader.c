@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "btf/kernel_btf.h"
@@ -182,6 +184,72 @@ const struct bl_map_info *bl_object_map_by_name(const struct bl_object *o, const
 const struct btf *bl_object_btf(const struct bl_object *o)
 {
 	return bpf_object__btf(o->master);
+}
+
+/* The internal map of a data section: libbpf names it "<prefix><section>". */
+static struct bpf_map *section_map(struct bpf_object *obj, const char *section)
+{
+	size_t slen = strlen(section);
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, obj) {
+		const char *n = bpf_map__name(m);
+		size_t len = strlen(n);
+
+		if (bpf_map__is_internal(m) && len >= slen && !strcmp(n + len - slen, section))
+			return m;
+	}
+	return NULL;
+}
+
+/* Offset and size of variable `var` in DATASEC `section`; -1 when absent. */
+static long datasec_var(const struct btf *btf, const char *section, const char *var,
+			size_t *size)
+{
+	int id = btf ? btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) : -1;
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+
+	if (id <= 0)
+		return -1;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *t = btf__type_by_id(btf, vs->type);
+
+		if (t && !strcmp(btf__name_by_offset(btf, t->name_off), var)) {
+			*size = vs->size;
+			return vs->offset;
+		}
+	}
+	return -1;
+}
+
+int bl_object_write_global(struct bl_object *o, const char *section, const char *var,
+			   size_t off, const void *data, size_t len)
+{
+	struct bpf_map *m = section_map(o->master, section);
+	size_t size = 0;
+	long base = datasec_var(bpf_object__btf(o->master), section, var, &size);
+	size_t msize;
+	char *value;
+	int key = 0, err;
+
+	if (!m || base < 0)
+		return -ENOENT;
+	msize = bpf_map__value_size(m);
+	if (off > size || len > size - off || (size_t)base + size > msize)
+		return -ERANGE;
+	value = malloc(msize);
+	if (!value)
+		return -ENOMEM;
+	err = bpf_map_lookup_elem(bpf_map__fd(m), &key, value);
+	if (!err) {
+		memcpy(value + base + off, data, len);
+		err = bpf_map_update_elem(bpf_map__fd(m), &key, value, BPF_ANY);
+	}
+	free(value);
+	return err ? -errno : 0;
 }
 
 int bl_object_prog_count(const struct bl_object *o)

@@ -52,6 +52,14 @@ const struct bl_map_info *bl_object_map_by_name(const struct bl_object *o, const
 /* The object's BTF (types of map keys and values), or NULL. */
 const struct btf *bl_object_btf(const struct bl_object *o);
 
+/* Writes len bytes at offset off of global variable `var` of data section
+ * `section` (".data.x"), in the map the loaded programs read. It rewrites
+ * the section's whole value: only for sections programs never write.
+ * 0, -ENOENT when the object has no such variable, -ERANGE past its end,
+ * or another -errno. */
+int bl_object_write_global(struct bl_object *o, const char *section, const char *var,
+			   size_t off, const void *data, size_t len);
+
 int bl_object_prog_count(const struct bl_object *o);
 /* Name of the i-th attachable function (a non-static function of the program). */
 const char *bl_object_prog_name(const struct bl_object *o, int i);

@@ -250,12 +250,14 @@ static void open_libs(lua_State *L)
 	lua_pushcfunction(L, luaopen_bpflua_readline);
 	lua_setfield(L, -2, "bpflua.readline");
 	lua_pop(L, 2);
-	/* Scripts get BPF as a global, as BCC's Python scripts import it. */
+	/* Scripts get BPF and USDT as globals, as BCC's Python scripts import them. */
 	lua_getglobal(L, "require");
 	lua_pushliteral(L, "bpflua");
 	lua_call(L, 1, 1);
 	lua_getfield(L, -1, "BPF");
 	lua_setglobal(L, "BPF");
+	lua_getfield(L, -1, "USDT");
+	lua_setglobal(L, "USDT");
 	lua_pop(L, 1);
 }
 

@@ -23,5 +23,6 @@
 #include <bpflua/regs.h>
 #include <bpflua/helpers.h>
 #include <bpflua/probes.h>
+#include <bpflua/usdt.h>
 
 #endif

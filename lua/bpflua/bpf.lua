@@ -17,6 +17,7 @@ local tables = require "bpflua.table"
 local events = require "bpflua.events"
 require "bpflua.stacks"
 local perf = require "bpflua.perf"
+local usdt = require "bpflua.usdt"
 
 local C = require "bpflua.cdef"
 local raise = args.error
@@ -109,13 +110,13 @@ local new_spec = args.spec("BPF", {
 local autoload
 
 local function new(...)
-  local src_file, hdr_file, text, dbg, cflags, usdt
+  local src_file, hdr_file, text, dbg, cflags, usdt_ctxs, ignore_pid
   if select("#", ...) == 1 and type((...)) == "string" then
-    text, src_file, hdr_file, dbg, cflags, usdt = ..., "", "", 0, {}, {}
+    text, src_file, hdr_file, dbg, cflags, usdt_ctxs = ..., "", "", 0, {}, {}
   else
-    src_file, hdr_file, text, dbg, cflags, usdt = new_spec(...)
+    local _
+    src_file, hdr_file, text, dbg, cflags, usdt_ctxs, _, _, ignore_pid = new_spec(...)
   end
-  if #usdt > 0 then raise("BPF: usdt_contexts are not supported yet") end
   if hdr_file ~= "" then raise("BPF: hdr_file is not supported") end
   local filename = "<text>"
   if not text then
@@ -135,9 +136,10 @@ local function new(...)
     obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {},
     probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {},
                perf_event = {} },
+    usdt_slots = 0,
   } }, mt)
   live[self] = true
-  local ok, err = pcall(autoload, self)
+  local ok, err = pcall(autoload, self, usdt_ctxs, ignore_pid)
   if not ok then
     self:cleanup()
     error(err, 0)
@@ -477,8 +479,25 @@ function BPF:num_open_uprobes()
   return count(priv(self), "uprobe")
 end
 
--- Functions named after their probe are attached when the object is made.
-function autoload(self)
+-- Each location of each probe the contexts enabled; counted as uprobes, as BCC.
+local function attach_usdt(self, ctxs, ignore_pid)
+  local p = priv(self)
+  for _, u in ipairs(ctxs) do
+    for _, a in ipairs(usdt.attachments(u, ignore_pid)) do
+      local n = a.note
+      local key = string.format("usdt_%s:%s:%s@0x%x_%d", a.path, n.provider, n.name, n.pc, a.pid)
+      attach(p, "BPF: usdt_contexts", "uprobe", key, a.fn_name, function(obj)
+        p.usdt_slots = p.usdt_slots + 1
+        return obj:attach_usdt(a.fn_name, a.path, n, a.pid, p.usdt_slots - 1)
+      end)
+    end
+  end
+end
+
+-- Functions named after their probe are attached when the object is made,
+-- and the probes of its USDT contexts.
+function autoload(self, usdt_ctxs, ignore_pid)
+  attach_usdt(self, usdt_ctxs or {}, ignore_pid)
   local p = priv(self)
   for _, fn in ipairs(p.obj:programs()) do
     local rest = fn:match("^kprobe__(.+)$")
@@ -695,6 +714,9 @@ BPF.monotonic_time = static(function()
 end)
 
 local p_findlib = args.spec("find_library", { { "name", "string", required = true } })
+local p_findexe = args.spec("find_exe", { { "bin_path", "string", required = true } })
+BPF.find_exe = static(function(...) return usdt.find_exe(p_findexe(...)) end)
+
 BPF.find_library = static(function(...)
   return (core.find_library(p_findlib(...)))
 end)

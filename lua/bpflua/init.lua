@@ -11,6 +11,7 @@
 --   last_log()            the full clang or verifier log of the last failure
 --   serve_metrics(addr)   exported tables on GET /metrics at "[ADDR:]PORT"
 --   PerfType, PerfHWConfig, PerfSWConfig   BCC's perf event constants (also on BPF)
+--   USDT{path=} / USDT{pid=}              BCC's USDT class (also a global in scripts)
 
 local core = require "bpflua.core"
 local args = require "bpflua.args"
@@ -18,9 +19,11 @@ local tables = require "bpflua.table"
 local BPF = require "bpflua.bpf"
 local metrics = require "bpflua.metrics"
 local perf = require "bpflua.perf"
+local usdt = require "bpflua.usdt"
 
 local M = {
   BPF = BPF,
+  USDT = usdt,
   sleep = core.sleep,
   str = tables.str,
   num = tables.num,

@@ -81,9 +81,17 @@ static int is_func(const GElf_Sym *s)
 	       s->st_shndx != SHN_UNDEF && s->st_value;
 }
 
+static int is_object(const GElf_Sym *s)
+{
+	return is_func(s) || (GELF_ST_TYPE(s->st_info) == STT_OBJECT &&
+			      s->st_shndx != SHN_UNDEF);
+}
+
+typedef int (*sym_filter)(const GElf_Sym *s);
+
 /* Searches one symbol table section; a global definition wins over a local. */
 static int find_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
-			   const char *sym, uint64_t *vaddr)
+			   const char *sym, sym_filter keep, uint64_t *vaddr)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t count = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
@@ -93,7 +101,7 @@ static int find_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
 	for (size_t i = 0; data && i < count; i++) {
 		const char *name;
 
-		if (!gelf_getsym(data, i, &s) || !is_func(&s))
+		if (!gelf_getsym(data, i, &s) || !keep(&s))
 			continue;
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
 		if (!name || !name_matches(name, sym))
@@ -106,7 +114,7 @@ static int find_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
 	return found;
 }
 
-static int find_sym(Elf *elf, const char *sym, uint64_t *vaddr)
+static int find_sym(Elf *elf, const char *sym, sym_filter keep, uint64_t *vaddr)
 {
 	static const Elf64_Word types[] = { SHT_SYMTAB, SHT_DYNSYM };
 
@@ -116,7 +124,7 @@ static int find_sym(Elf *elf, const char *sym, uint64_t *vaddr)
 
 		while ((scn = elf_nextscn(elf, scn))) {
 			if (gelf_getshdr(scn, &sh) && sh.sh_type == types[t] &&
-			    find_in_section(elf, scn, &sh, sym, vaddr))
+			    find_in_section(elf, scn, &sh, sym, keep, vaddr))
 				return 1;
 		}
 	}
@@ -131,7 +139,7 @@ int bl_elf_sym_offset(const char *path, const char *sym, uint64_t *off, struct b
 
 	if (err)
 		return err;
-	if (!find_sym(f.elf, sym, &vaddr)) {
+	if (!find_sym(f.elf, sym, is_func, &vaddr)) {
 		err = bl_errf(e, ENOENT, "no function symbol '%s' in '%s'", sym, path);
 		bl_err_append(e, "hint: `nm -D %s` lists its exported functions; a stripped "
 			      "binary needs an address instead (addr=)", path);
@@ -153,6 +161,20 @@ int bl_elf_vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off, struct 
 	if (vaddr_to_offset(f.elf, vaddr, off))
 		err = bl_errf(e, EINVAL, "address 0x%llx is not in an executable segment of '%s'",
 			      (unsigned long long)vaddr, path);
+	elf_file_close(&f);
+	return err;
+}
+
+int bl_elf_data_sym_addr(const char *path, const char *sym, uint64_t *vaddr,
+			 struct bl_err *e)
+{
+	struct elf_file f;
+	int err = elf_file_open(path, &f, e);
+
+	if (err)
+		return err;
+	if (!find_sym(f.elf, sym, is_object, vaddr))
+		err = bl_errf(e, ENOENT, "no symbol '%s' in '%s'", sym, path);
 	elf_file_close(&f);
 	return err;
 }

@@ -14,4 +14,9 @@ int bl_elf_sym_offset(const char *path, const char *sym, uint64_t *off, struct b
 /* File offset of a virtual address of the ELF (as `nm` prints it). */
 int bl_elf_vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off, struct bl_err *e);
 
+/* Virtual address of a data object or function symbol (USDT operands
+ * such as counter(%rip) name one). */
+int bl_elf_data_sym_addr(const char *path, const char *sym, uint64_t *vaddr,
+			 struct bl_err *e);
+
 #endif
