@@ -6,6 +6,7 @@
  *   bltest:mem(p->a, p->b, p->c, local)                       memory: disp(%base), stack
  *   bltest:consts(5, -7, 1000000000000)                       constants
  *   bltest:sib(arr[idx], pairs[idx].d)                        disp(%base,%index,scale)
+ *   bltest:global(bl_usdt_global)                             symbol(%rip)
  *
  * with idx = i % 4, p = &pairs[idx], local = 3i; then the library's
  * probes (lib/bltest_usdt.c). Prints "gated K": how many calls found the
@@ -30,6 +31,7 @@ static struct pair pairs[4] = {
 	{ 1, 2, 3, 4 }, { 5, -6, 7, -8 }, { 9, 10, -11, 12 }, { -13, 14, 15, 16 },
 };
 static int arr[4] = { 100, 200, 300, -400 };
+long bl_usdt_global = -123456789012L;
 
 /* p is &q[idx], which gcc cannot know: the sib probe indexes q. */
 __attribute__((noinline)) void run(long i, struct pair *p, struct pair *q, int *a, int idx)
@@ -40,6 +42,7 @@ __attribute__((noinline)) void run(long i, struct pair *p, struct pair *q, int *
 	DTRACE_PROBE4(bltest, mem, p->a, p->b, p->c, local);
 	DTRACE_PROBE3(bltest, consts, 5, -7, 1000000000000L);
 	DTRACE_PROBE2(bltest, sib, a[idx], q[idx].d);
+	DTRACE_PROBE1(bltest, global, bl_usdt_global);
 }
 
 int main(int argc, char **argv)
