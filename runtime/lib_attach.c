@@ -6,8 +6,14 @@
  * through its own environment (so the object outlives it). Destroying a link
  * detaches it; __gc does so too, which covers exit and error exit.
  */
+#include <errno.h>
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include "attach.h"
 #include "lib_core.h"
@@ -162,6 +168,65 @@ static int l_attach_perf_event(lua_State *L)
 	return attach_result(L, r, l, &e);
 }
 
+#define BL_COUNTER_MT "bpflua.perf_counter"
+
+/* A counting perf event whose fd sits in a BPF_PERF_ARRAY slot. */
+struct lcounter {
+	int fd;         /* -1 once closed */
+};
+
+/* perf_counter_open(map_fd, type, config, pid, cpu) -> counter | nil, msg:
+ * opens a counting event on cpu and stores its fd at key cpu of the map. */
+static int l_perf_counter_open(lua_State *L)
+{
+	int map_fd = (int)luaL_checkinteger(L, 1);
+	struct bl_perf_event_spec s = {
+		.type = (unsigned int)luaL_checkinteger(L, 2),
+		.config = (unsigned long long)luaL_checknumber(L, 3),
+		.pid = (int)luaL_optinteger(L, 4, -1),
+		.cpu = (int)luaL_checkinteger(L, 5),
+		.group_fd = -1,
+	};
+	char what[128];
+	struct bl_err e = { 0 };
+	struct lcounter *c;
+	int fd;
+
+	snprintf(what, sizeof(what), "perf counter type %u config %llu on cpu %d", s.type,
+		 s.config, s.cpu);
+	fd = bl_perf_event_open(&s, what, &e);
+	if (fd < 0)
+		return bl_lib_fail(L, &e);
+	if (bpf_map_update_elem(map_fd, &s.cpu, &fd, BPF_ANY)) {
+		int err = errno;
+
+		close(fd);
+		bl_errf(&e, err, "%s: cannot store it in the table: %s", what, strerror(err));
+		return bl_lib_fail(L, &e);
+	}
+	c = lua_newuserdata(L, sizeof(*c));
+	c->fd = fd;
+	luaL_getmetatable(L, BL_COUNTER_MT);
+	lua_setmetatable(L, -2);
+	return 1;
+}
+
+/* counter:close(): closes the event (its table slot then reads -ENOENT). */
+static int l_counter_close(lua_State *L)
+{
+	struct lcounter *c = luaL_checkudata(L, 1, BL_COUNTER_MT);
+
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	return 0;
+}
+
+static const luaL_Reg counter_methods[] = {
+	{ "close", l_counter_close },
+	{ NULL, NULL }
+};
+
 /* online_cpus() -> { 0, 1, ... } | nil, msg */
 static int l_online_cpus(lua_State *L)
 {
@@ -259,12 +324,14 @@ static const luaL_Reg object_attach_methods[] = {
 
 static const luaL_Reg attach_funcs[] = {
 	{ "online_cpus", l_online_cpus },
+	{ "perf_counter_open", l_perf_counter_open },
 	{ NULL, NULL }
 };
 
 void bl_lib_open_attach(lua_State *L)
 {
 	bl_lib_newclass(L, BL_LINK_MT, link_methods, l_link_gc, l_link_tostring);
+	bl_lib_newclass(L, BL_COUNTER_MT, counter_methods, l_counter_close, NULL);
 	luaL_register(L, NULL, attach_funcs);
 	/* The attach functions are methods of the object (lib_object.c). */
 	luaL_getmetatable(L, BL_OBJECT_MT);

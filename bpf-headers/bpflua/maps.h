@@ -39,6 +39,10 @@
 	long (*perf_submit)(void *, void *, __u64);				\
 	long (*perf_submit_skb)(void *, __u64, void *, __u64);			\
 	int __bl_map;)
+#define __BL_METHODS_PERF_ARRAY __BL_PARSE_ONLY(				\
+	__u64 (*perf_read)(__u64);						\
+	long (*perf_counter_value)(__u64, void *, __u64);			\
+	int __bl_map;)
 #define __BL_METHODS_RINGBUF __BL_PARSE_ONLY(					\
 	long (*ringbuf_output)(void *, __u64, __u64);				\
 	void *(*ringbuf_reserve)(__u64);					\
@@ -93,6 +97,7 @@
 	__BL_KV_MAP(__builtin_types_compatible_p(k, int) ?			\
 		    BPF_MAP_TYPE_ARRAY : BPF_MAP_TYPE_HASH, k, l, n, s, f)
 #define __BL_TABLE_perf_output(k, l, n, s, f) BPF_PERF_OUTPUT(n)
+#define __BL_TABLE_perf_array(k, l, n, s, f) BPF_PERF_ARRAY(n, s)
 #define __BL_TABLE_stacktrace(k, l, n, s, f) __BL_STACK_MAP(n, s, sizeof(l), f)
 #define __BL_TABLE_prog(k, l, n, s, f) BPF_PROG_ARRAY(n, s)
 #define __BL_TABLE_queue(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_QUEUE, l, n, s, f)
@@ -135,6 +140,19 @@
 		__uint(key_size, sizeof(int));					\
 		__uint(value_size, sizeof(__u32));				\
 		__BL_METHODS_PERF						\
+	} _name SEC(".maps")
+
+/* Counters (t:open_perf_event in Lua) read with perf_read(cpu) or
+ * perf_counter_value(cpu, &struct bpf_perf_event_value, size); BCC's
+ * CUR_CPU_IDENTIFIER is this CPU's. */
+#define CUR_CPU_IDENTIFIER BPF_F_CURRENT_CPU
+#define BPF_PERF_ARRAY(_name, _max_entries)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);			\
+		__uint(key_size, sizeof(int));					\
+		__uint(value_size, sizeof(__u32));				\
+		__uint(max_entries, _max_entries);				\
+		__BL_METHODS_PERF_ARRAY						\
 	} _name SEC(".maps")
 
 #define BPF_RINGBUF_OUTPUT(_name, _pages)					\
@@ -251,6 +269,9 @@ struct bpf_stacktrace_buildid {
 	bpf_ringbuf_submit(data, flags); })
 #define __bl_ringbuf_discard(m, data, flags) bpf_ringbuf_discard(data, flags)
 #define __bl_ringbuf_query(m, flags) bpf_ringbuf_query(&(m), flags)
+#define __bl_perf_read(m, idx) bpf_perf_event_read(&(m), idx)
+#define __bl_perf_counter_value(m, idx, buf, size)				\
+	bpf_perf_event_read_value(&(m), idx, buf, size)
 #define __bl_get_stackid(m, ctx, flags) bpf_get_stackid(ctx, &(m), flags)
 #define __bl_push(m, v, flags) bpf_map_push_elem(&(m), v, flags)
 #define __bl_pop(m, v) bpf_map_pop_elem(&(m), v)

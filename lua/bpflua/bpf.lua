@@ -409,7 +409,7 @@ BPF.detach_kretfunc = detach_kfunc("detach_kretfunc")
 
 ---------------------------------------------------------------- perf events
 
-for k, v in pairs(perf) do BPF[k] = v end
+for k, v in pairs(perf.constants) do BPF[k] = v end
 
 -- Links attached together, detached together (one perf event per CPU).
 local function link_group(links)
@@ -525,6 +525,7 @@ function BPF:cleanup()
     end
   end
   events.close_all(p.life)
+  perf.close_all(p.life)
   p.obj:close()
   live[self] = nil
 end

@@ -31,6 +31,6 @@ local M = {
   last_log = args.last_log,
   serve_metrics = metrics.serve,
 }
-for k, v in pairs(perf) do M[k] = v end
+for k, v in pairs(perf.constants) do M[k] = v end
 
 return M

@@ -1,8 +1,23 @@
--- perf.lua - BCC's perf event constants (perf_type_id, perf_hw_id,
--- perf_sw_id of <linux/perf_event.h>), as BPF.PerfType, BPF.PerfHWConfig,
--- BPF.PerfSWConfig and on require("bpflua").
+-- perf.lua - perf events beside the BPF class's attach_perf_event:
+--   M.constants   BCC's PerfType, PerfHWConfig, PerfSWConfig (perf_type_id,
+--                 perf_hw_id, perf_sw_id of <linux/perf_event.h>), set on
+--                 BPF and on require("bpflua")
+--   t:open_perf_event(type, config[, pid])   on a BPF_PERF_ARRAY: a counting
+--                 event per online CPU, its fd in the CPU's slot, read in
+--                 BPF with t.perf_read(CUR_CPU_IDENTIFIER) (as BCC's
+--                 llcstat does); closed by b:cleanup() (M.close_all)
 
-return {
+local core = require "bpflua.core"
+local args = require "bpflua.args"
+local tables = require "bpflua.table"
+local events = require "bpflua.events"
+
+args.own(debug.getinfo(1, "S").source)
+local raise = args.error
+
+local M = {}
+
+M.constants = {
   PerfType = {
     HARDWARE = 0, SOFTWARE = 1, TRACEPOINT = 2, HW_CACHE = 3, RAW = 4, BREAKPOINT = 5,
   },
@@ -17,3 +32,32 @@ return {
     ALIGNMENT_FAULTS = 7, EMULATION_FAULTS = 8, DUMMY = 9, BPF_OUTPUT = 10,
   },
 }
+
+local p_open = args.spec("open_perf_event", {
+  { "typ", "integer", required = true }, { "config", "integer", required = true },
+  { "pid", "integer", -1 },
+}, { receiver = "t", self = function(t) return type(t) == "table" end })
+
+function events.Perf:open_perf_event(...)
+  local typ, config, pid = p_open(self, ...)
+  local st = tables.state(self)
+  local cpus, msg = core.online_cpus()
+  if not cpus then raise("open_perf_event: " .. msg) end
+  local list = st.life.counters or {}
+  st.life.counters = list
+  for _, cpu in ipairs(cpus) do
+    local c
+    c, msg = core.perf_counter_open(st.fd, typ, config, pid, cpu)
+    if not c then raise(string.format("table '%s': open_perf_event: %s", st.name, msg)) end
+    list[#list + 1] = c
+  end
+end
+
+function M.close_all(life)
+  for i, c in ipairs(life.counters or {}) do
+    c:close()
+    life.counters[i] = nil
+  end
+end
+
+return M
