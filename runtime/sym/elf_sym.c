@@ -6,7 +6,10 @@
  */
 #include "elf_sym.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -91,7 +94,7 @@ typedef int (*sym_filter)(const GElf_Sym *s);
 
 /* Searches one symbol table section; a global definition wins over a local. */
 static int find_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
-			   const char *sym, sym_filter keep, uint64_t *vaddr)
+			   const char *sym, sym_filter keep, GElf_Sym *out)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t count = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
@@ -106,7 +109,7 @@ static int find_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
 		if (!name || !name_matches(name, sym))
 			continue;
-		*vaddr = s.st_value;
+		*out = s;
 		found = 1;
 		if (GELF_ST_BIND(s.st_info) != STB_LOCAL)
 			break;
@@ -114,7 +117,7 @@ static int find_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
 	return found;
 }
 
-static int find_sym(Elf *elf, const char *sym, sym_filter keep, uint64_t *vaddr)
+static int find_sym(Elf *elf, const char *sym, sym_filter keep, GElf_Sym *out)
 {
 	static const Elf64_Word types[] = { SHT_SYMTAB, SHT_DYNSYM };
 
@@ -124,22 +127,52 @@ static int find_sym(Elf *elf, const char *sym, sym_filter keep, uint64_t *vaddr)
 
 		while ((scn = elf_nextscn(elf, scn))) {
 			if (gelf_getshdr(scn, &sh) && sh.sh_type == types[t] &&
-			    find_in_section(elf, scn, &sh, sym, keep, vaddr))
+			    find_in_section(elf, scn, &sh, sym, keep, out))
 				return 1;
 		}
 	}
 	return 0;
 }
 
+/* An IFUNC symbol's address is its resolver, which runs once, when the
+ * loader binds the symbol: a uprobe there never sees a call. As BCC does,
+ * the probe goes on the implementation the resolver picks, picked here by
+ * letting the dynamic loader bind the symbol in this process (same CPU,
+ * same choice; libc is loaded already). Returns 0 when it cannot tell, and
+ * the caller keeps the resolver. */
+static uint64_t ifunc_impl(const char *path, const char *sym)
+{
+	void *h = dlopen(path, RTLD_LAZY | RTLD_LOCAL), *impl;
+	struct link_map *lm = NULL;
+	uint64_t vaddr = 0;
+	Dl_info info;
+
+	if (!h)
+		return 0;
+	impl = dlsym(h, sym);
+	/* The implementation must lie in this file, not in one it links. */
+	if (impl && !dlinfo(h, RTLD_DI_LINKMAP, &lm) && lm && dladdr(impl, &info) &&
+	    info.dli_fname && lm->l_name && !strcmp(info.dli_fname, lm->l_name))
+		vaddr = (uintptr_t)impl - lm->l_addr;
+	dlclose(h);
+	return vaddr;
+}
+
 int bl_elf_sym_offset(const char *path, const char *sym, uint64_t *off, struct bl_err *e)
 {
 	struct elf_file f;
-	uint64_t vaddr = 0;
+	uint64_t vaddr = 0, impl;
+	GElf_Sym s;
 	int err = elf_file_open(path, &f, e);
 
 	if (err)
 		return err;
-	if (!find_sym(f.elf, sym, is_func, &vaddr)) {
+	if (find_sym(f.elf, sym, is_func, &s)) {
+		vaddr = s.st_value;
+		if (GELF_ST_TYPE(s.st_info) == STT_GNU_IFUNC && (impl = ifunc_impl(path, sym)))
+			vaddr = impl;
+	}
+	if (!vaddr) {
 		err = bl_errf(e, ENOENT, "no function symbol '%s' in '%s'", sym, path);
 		bl_err_append(e, "hint: `nm -D %s` lists its exported functions; a stripped "
 			      "binary needs an address instead (addr=)", path);
@@ -170,10 +203,13 @@ int bl_elf_data_sym_addr(const char *path, const char *sym, uint64_t *vaddr,
 {
 	struct elf_file f;
 	int err = elf_file_open(path, &f, e);
+	GElf_Sym s;
 
 	if (err)
 		return err;
-	if (!find_sym(f.elf, sym, is_object, vaddr))
+	if (find_sym(f.elf, sym, is_object, &s))
+		*vaddr = s.st_value;
+	else
 		err = bl_errf(e, ENOENT, "no symbol '%s' in '%s'", sym, path);
 	elf_file_close(&f);
 	return err;
