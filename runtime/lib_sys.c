@@ -5,6 +5,7 @@
  */
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include <lauxlib.h>
@@ -78,6 +79,29 @@ static int l_tracepoints(lua_State *L)
 	return push_names(L, &l);
 }
 
+/* user_functions(path, re) -> { {name, addr}, ... } | nil, msg */
+static int l_user_functions(lua_State *L)
+{
+	struct bl_names l;
+	struct bl_err e = { 0 };
+	uint64_t *addrs;
+
+	if (bl_user_functions(luaL_checkstring(L, 1), luaL_checkstring(L, 2), &l, &addrs, &e))
+		return bl_lib_fail(L, &e);
+	lua_createtable(L, (int)l.n, 0);
+	for (size_t i = 0; i < l.n; i++) {
+		lua_createtable(L, 2, 0);
+		lua_pushstring(L, l.v[i]);
+		lua_rawseti(L, -2, 1);
+		lua_pushnumber(L, (lua_Number)addrs[i]);
+		lua_rawseti(L, -2, 2);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	bl_names_free(&l);
+	free(addrs);
+	return 1;
+}
+
 /* find_library(name) -> path | nil, msg */
 static int l_find_library(lua_State *L)
 {
@@ -133,6 +157,7 @@ static const luaL_Reg sys_funcs[] = {
 	{ "sleep", l_sleep },
 	{ "kprobe_functions", l_kprobe_functions },
 	{ "tracepoints", l_tracepoints },
+	{ "user_functions", l_user_functions },
 	{ "find_library", l_find_library },
 	{ "tracepoint_exists", l_tracepoint_exists },
 	{ "syscall_prefix", l_syscall_prefix },

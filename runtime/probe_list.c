@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fdio.h"
+#include "sym/elf_sym.h"
 #include "sym/ksyms.h"
 #include "tracefs.h"
 
@@ -261,5 +262,57 @@ int bl_tracepoints(const char *ere, struct bl_names *out, struct bl_err *e)
 		return bl_errf(e, -err, "listing tracepoints: %s", strerror(-err));
 	}
 	names_sort_unique(out);
+	return 0;
+}
+
+struct user_funcs {
+	regex_t *re;
+	struct bl_names *names;
+	uint64_t *addrs;
+	size_t cap;
+};
+
+static int add_user_func(void *ctx, const char *name, uint64_t vaddr)
+{
+	struct user_funcs *u = ctx;
+	size_t n = u->names->n;
+
+	if (regexec(u->re, name, 0, NULL, 0) != 0)
+		return 0;
+	if (n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 256;
+		uint64_t *a = realloc(u->addrs, cap * sizeof(*a));
+
+		if (!a)
+			return -ENOMEM;
+		u->addrs = a;
+		u->cap = cap;
+	}
+	u->addrs[n] = vaddr;
+	return names_add(u->names, name, strlen(name));
+}
+
+int bl_user_functions(const char *path, const char *ere, struct bl_names *out,
+		      uint64_t **addrs, struct bl_err *e)
+{
+	regex_t re;
+	struct user_funcs u = { &re, out, NULL, 0 };
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	*addrs = NULL;
+	err = compile_re(&re, ere, 0, e);
+	if (err)
+		return err;
+	err = bl_elf_foreach_func(path, add_user_func, &u, e);
+	regfree(&re);
+	if (err == -ENOMEM)
+		bl_errf(e, ENOMEM, "out of memory");
+	if (err) {
+		bl_names_free(out);
+		free(u.addrs);
+		return err;
+	}
+	*addrs = u.addrs;
 	return 0;
 }

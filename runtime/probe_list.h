@@ -7,6 +7,7 @@
 #define BL_PROBE_LIST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -26,5 +27,11 @@ int bl_kprobe_functions(const char *ere, struct bl_names *out, struct bl_err *e)
 /* "category:event" of each tracepoint whose name starts with a match of
  * `ere`, sorted. */
 int bl_tracepoints(const char *ere, struct bl_names *out, struct bl_err *e);
+
+/* Function symbols of the ELF file at path whose name starts with a match
+ * of `ere` (BCC's get_user_functions_and_addresses), in symbol table
+ * order; addrs[i] (malloc'd) is names' i-th address. */
+int bl_user_functions(const char *path, const char *ere, struct bl_names *out,
+		      uint64_t **addrs, struct bl_err *e);
 
 #endif

@@ -715,6 +715,19 @@ BPF.monotonic_time = static(function()
 end)
 
 local p_findlib = args.spec("find_library", { { "name", "string", required = true } })
+-- BCC's: { {name, address}, ... } of the path's function symbols whose
+-- name matches sym_re from its start.
+local p_userfns = args.spec("get_user_functions_and_addresses", {
+  { "name", "string", required = true }, { "sym_re", "string", required = true },
+})
+BPF.get_user_functions_and_addresses = static(function(...)
+  local name, sym_re = p_userfns(...)
+  local list, msg = core.user_functions(library_path("get_user_functions_and_addresses", name),
+    sym_re)
+  if not list then raise("get_user_functions_and_addresses: " .. msg) end
+  return list
+end)
+
 local p_findexe = args.spec("find_exe", { { "bin_path", "string", required = true } })
 BPF.find_exe = static(function(...) return usdt.find_exe(p_findexe(...)) end)
 
