@@ -81,9 +81,12 @@ int bl_attach_perf_event(struct bl_object *o, const char *fn,
 	int pfd, err;
 
 	*out = NULL;
-	snprintf(target, sizeof(target), "%s:%llu cpu %d pid %d", type_name(s->type),
-		 (unsigned long long)s->config, s->cpu, s->pid);
-	snprintf(what, sizeof(what), "perf event '%s'", target);
+	snprintf(target, sizeof(target), "%s config %llu on cpu %d", type_name(s->type),
+		 (unsigned long long)s->config, s->cpu);
+	if (s->pid >= 0)
+		snprintf(target + strlen(target), sizeof(target) - strlen(target), " pid %d",
+			 s->pid);
+	snprintf(what, sizeof(what), "perf event %s", target);
 	if (!s->sample_period == !s->sample_freq)
 		return bl_errf(e, EINVAL, "%s: give exactly one of sample_period and sample_freq",
 			       what);

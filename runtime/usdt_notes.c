@@ -5,6 +5,7 @@
  * "provider\0name\0args\0". When the file was prelinked, .stapsdt.base has
  * moved and the other addresses move by as much. */
 #include "usdt.h"
+#include "elf_sym.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,25 +22,6 @@ struct notes {
 	struct bl_usdt_note *v;
 	int n, cap;
 };
-
-/* File offset of a virtual address, through the loadable segment holding it. */
-static int vaddr_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
-{
-	size_t n;
-	GElf_Phdr ph;
-
-	if (elf_getphdrnum(elf, &n))
-		return -ENOEXEC;
-	for (size_t i = 0; i < n; i++) {
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_memsz) {
-			*off = vaddr - ph.p_vaddr + ph.p_offset;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
 
 static Elf_Scn *find_section(Elf *elf, const char *name, GElf_Shdr *sh)
 {
@@ -86,9 +68,9 @@ static int parse_note(Elf *elf, const char *desc, size_t size, int64_t base_delt
 		return -1;
 	n->pc = addr[0] + (have_base ? base_delta : 0);
 	n->sema_addr = addr[2] ? addr[2] + (have_base ? base_delta : 0) : 0;
-	if (vaddr_offset(elf, n->pc, &n->offset))
+	if (bl_elf_segment_offset(elf, n->pc, 1, &n->offset))
 		return -1;
-	if (n->sema_addr && vaddr_offset(elf, n->sema_addr, &n->sema_offset))
+	if (n->sema_addr && bl_elf_segment_offset(elf, n->sema_addr, 0, &n->sema_offset))
 		return -1;
 	return 0;
 }

@@ -51,7 +51,7 @@ static void elf_file_close(struct elf_file *f)
 	close(f->fd);
 }
 
-static int vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
+int bl_elf_segment_offset(Elf *elf, uint64_t vaddr, int exec_only, uint64_t *off)
 {
 	size_t n;
 	GElf_Phdr ph;
@@ -59,7 +59,8 @@ static int vaddr_to_offset(Elf *elf, uint64_t vaddr, uint64_t *off)
 	if (elf_getphdrnum(elf, &n))
 		return -ENOEXEC;
 	for (size_t i = 0; i < n; i++) {
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD ||
+		    (exec_only && !(ph.p_flags & PF_X)))
 			continue;
 		if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_memsz) {
 			*off = vaddr - ph.p_vaddr + ph.p_offset;
@@ -176,7 +177,7 @@ int bl_elf_sym_offset(const char *path, const char *sym, uint64_t *off, struct b
 		err = bl_errf(e, ENOENT, "no function symbol '%s' in '%s'", sym, path);
 		bl_err_append(e, "hint: `nm -D %s` lists its exported functions; a stripped "
 			      "binary needs an address instead (addr=)", path);
-	} else if (vaddr_to_offset(f.elf, vaddr, off)) {
+	} else if (bl_elf_segment_offset(f.elf, vaddr, 1, off)) {
 		err = bl_errf(e, ENOEXEC, "symbol '%s' in '%s' is not in an executable segment",
 			      sym, path);
 	}
@@ -191,7 +192,7 @@ int bl_elf_vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off, struct 
 
 	if (err)
 		return err;
-	if (vaddr_to_offset(f.elf, vaddr, off))
+	if (bl_elf_segment_offset(f.elf, vaddr, 1, off))
 		err = bl_errf(e, EINVAL, "address 0x%llx is not in an executable segment of '%s'",
 			      (unsigned long long)vaddr, path);
 	elf_file_close(&f);

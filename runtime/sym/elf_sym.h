@@ -2,6 +2,7 @@
 #ifndef BL_ELF_SYM_H
 #define BL_ELF_SYM_H
 
+#include <libelf.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -10,6 +11,10 @@
  * shared library), looked up in .symtab then .dynsym; "name@VERSION" and
  * "name@@VERSION" entries match `name`. Returns 0 or -errno with e filled. */
 int bl_elf_sym_offset(const char *path, const char *sym, uint64_t *off, struct bl_err *e);
+
+/* File offset of a virtual address through the loadable segment holding it
+ * (only executable ones when exec_only); 0 or -errno. */
+int bl_elf_segment_offset(Elf *elf, uint64_t vaddr, int exec_only, uint64_t *off);
 
 /* File offset of a virtual address of the ELF (as `nm` prints it). */
 int bl_elf_vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off, struct bl_err *e);

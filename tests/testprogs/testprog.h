@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Exits with status 2 and a message on stderr: a generator that cannot do its
@@ -51,6 +52,34 @@ static inline void sleep_ms(long ms)
 	while (nanosleep(&ts, &ts) != 0)
 		if (errno != EINTR)
 			die("nanosleep");
+}
+
+/* "-w FILE" before the other arguments: removes them from argc/argv and
+ * returns FILE (NULL without them), for wait_for_file(). */
+static inline const char *take_wait_flag(int *argc, char ***argv)
+{
+	const char *go;
+
+	if (*argc < 3 || strcmp((*argv)[1], "-w"))
+		return NULL;
+	go = (*argv)[2];
+	*argv += 2;
+	*argc -= 2;
+	return go;
+}
+
+/* Prints the pid and waits until go exists, so a tracer can attach to this
+ * process alone first; nothing when go is NULL. */
+static inline void wait_for_file(const char *go)
+{
+	struct stat st;
+
+	if (!go)
+		return;
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	while (stat(go, &st) != 0)
+		sleep_ms(10);
 }
 
 #endif

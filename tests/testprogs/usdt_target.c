@@ -16,7 +16,6 @@
 #include "testprog.h"
 
 #include <sys/sdt.h>
-#include <sys/stat.h>
 
 int bl_usdt_lib_tick(long i);
 
@@ -47,26 +46,16 @@ __attribute__((noinline)) void run(long i, struct pair *p, struct pair *q, int *
 
 int main(int argc, char **argv)
 {
-	const char *go = NULL;
+	const char *go;
 	long n, gated = 0;
-	struct stat st;
 
-	if (argc == 4 && !strcmp(argv[1], "-w")) {
-		go = argv[2];
-		argv += 2;
-		argc -= 2;
-	}
+	go = take_wait_flag(&argc, &argv);
 	if (argc != 2) {
 		fprintf(stderr, "usage: usdt_target [-w FILE] N\n");
 		return 2;
 	}
 	n = num_arg(argv[1], "N");
-	if (go) {
-		printf("%d\n", (int)getpid());
-		fflush(stdout);
-		while (stat(go, &st) != 0)
-			sleep_ms(10);
-	}
+	wait_for_file(go);
 	for (long i = 1; i <= n; i++) {
 		run(i, &pairs[i % 4], pairs, arr, (int)(i % 4));
 		gated += bl_usdt_lib_tick(i);
