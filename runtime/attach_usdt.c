@@ -1,6 +1,6 @@
 /* attach_usdt.c - USDT probes: a uprobe at the probe's address, with
  *  - the probe's argument spec written into the program's __bl_usdt_specs
- *    slot `slot` (when the program reads arguments) and that slot as the
+ *    slot `slot` (when the program reads arguments) and slot + 1 as the
  *    link's BPF cookie, so bpf_usdt_readarg finds it (bpf-headers/bpflua/usdt.h);
  *  - the probe's semaphore as the uprobe's reference counter: the kernel
  *    increments it in every process the uprobe is placed in and decrements
@@ -57,7 +57,7 @@ int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
 		   struct bl_link **out, struct bl_err *e)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .ref_ctr_offset = n->sema_offset,
-		    .bpf_cookie = (uint64_t)slot);
+		    .bpf_cookie = (uint64_t)slot + 1);
 	char target[512], what[600];
 	struct bpf_program *prog;
 	struct bpf_link *link;

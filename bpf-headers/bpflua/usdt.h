@@ -58,7 +58,8 @@ static __always_inline __s64 __bl_usdt_extend(__u64 v, __u8 size, __u8 is_signed
  * when this probe has no such argument (or was not attached as USDT). */
 static __always_inline int __bl_usdt_arg(void *ctx, int n, __s64 *res)
 {
-	__u64 id = bpf_get_attach_cookie(ctx);
+	/* slot + 1: a plain uprobe's cookie 0 must not read slot 0's spec */
+	__u64 id = bpf_get_attach_cookie(ctx) - 1;
 	volatile struct bl_usdt_spec *s;
 	volatile struct bl_usdt_arg *a;
 	__u64 v;

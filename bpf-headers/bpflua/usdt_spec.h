@@ -4,10 +4,11 @@
  *
  * The runtime writes one struct bl_usdt_spec per attached probe location
  * into the program's __bl_usdt_specs array (a global in its own data
- * section, so a map of its own) at a slot it picks, and attaches
- * the uprobe with that slot as its BPF cookie; bpf_usdt_readarg looks the
- * spec up by bpf_get_attach_cookie(). So one compiled program serves every
- * probe and location, whatever registers or addresses the compiler chose.
+ * section, so a map of its own) at a slot it picks, and attaches the
+ * uprobe with slot + 1 as its BPF cookie (0 is any other probe's);
+ * bpf_usdt_readarg looks the spec up by bpf_get_attach_cookie(). So one
+ * compiled program serves every probe and location, whatever registers or
+ * addresses the compiler chose.
  *
  * Shared by the runtime (C, after <linux/types.h>) and BPF programs (after
  * vmlinux.h): types and #defines only.
