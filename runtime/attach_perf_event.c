@@ -81,6 +81,8 @@ int bl_attach_perf_event(struct bl_object *o, const char *fn,
 	int pfd, err;
 
 	*out = NULL;
+	if (bl_object_check_prog(o, fn, e))
+		return -e->code;
 	snprintf(target, sizeof(target), "%s config %llu on cpu %d", type_name(s->type),
 		 (unsigned long long)s->config, s->cpu);
 	if (s->pid >= 0)
@@ -90,7 +92,8 @@ int bl_attach_perf_event(struct bl_object *o, const char *fn,
 	if (!s->sample_period == !s->sample_freq)
 		return bl_errf(e, EINVAL, "%s: give exactly one of sample_period and sample_freq",
 			       what);
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_PERF_EVENT, 0, NULL, 0, 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_PERF_EVENT }, e);
 	if (!prog)
 		return -e->code;
 	pfd = bl_perf_event_open(s, what, e);
@@ -103,7 +106,8 @@ int bl_attach_perf_event(struct bl_object *o, const char *fn,
 		return bl_errf(e, err, "prog '%s': cannot attach to %s: %s", fn, what,
 			       strerror(err));
 	}
-	return bl_link_new(link, BL_PROBE_PERF_EVENT, fn, target, NULL, out, e);
+	return bl_link_new(link, &(struct bl_link_spec){
+		.kind = BL_PROBE_PERF_EVENT, .fn = fn, .target = target }, out, e);
 }
 
 /* "0-3,5,7-8\n" from /sys/devices/system/cpu/online into cpus[]. */

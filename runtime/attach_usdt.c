@@ -15,7 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach_int.h"
-#include "elf_sym.h"
+#include "sym/elf_sym.h"
 #include "features.h"
 #include "usdt.h"
 
@@ -64,6 +64,8 @@ int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
 	int err;
 
 	*out = NULL;
+	if (bl_object_check_prog(o, fn, e))
+		return -e->code;
 	snprintf(target, sizeof(target), "%s:%s:%s", path, n->provider, n->name);
 	snprintf(what, sizeof(what), "USDT probe '%s' at 0x%" PRIx64, target, n->pc);
 	if (!bl_has_uprobe_pmu())
@@ -72,7 +74,8 @@ int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
 	err = store_spec(o, path, n, slot, what, e);
 	if (err)
 		return err;
-	prog = bl_attach_prog(o, fn, BPF_PROG_TYPE_KPROBE, 0, NULL, 0, 0, e);
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_KPROBE }, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_uprobe_opts(prog, pid, path, n->offset, &opts);
@@ -86,5 +89,6 @@ int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
 				      "with uprobe reference counters (4.20+)");
 		return -err;
 	}
-	return bl_link_new(link, BL_PROBE_USDT, fn, target, NULL, out, e);
+	return bl_link_new(link, &(struct bl_link_spec){
+		.kind = BL_PROBE_USDT, .fn = fn, .target = target }, out, e);
 }

@@ -5,7 +5,7 @@
  * "provider\0name\0args\0". When the file was prelinked, .stapsdt.base has
  * moved and the other addresses move by as much. */
 #include "usdt.h"
-#include "elf_sym.h"
+#include "sym/elf_sym.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -415,7 +415,6 @@ for k, v in pairs(perf.constants) do BPF[k] = v end
 local function link_group(links)
   return {
     detach = function() for _, l in ipairs(links) do l:detach() end end,
-    info = function() return { via = "" } end,
   }
 end
 

@@ -12,7 +12,6 @@ local args = require "bpflua.args"
 local tables = require "bpflua.table"
 local events = require "bpflua.events"
 
-args.own(debug.getinfo(1, "S").source)
 local raise = args.error
 
 local M = {}
