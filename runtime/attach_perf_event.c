@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach_int.h"
+#include "fdio.h"
 
 static const char *type_name(unsigned int type)
 {
@@ -114,17 +115,13 @@ int bl_attach_perf_event(struct bl_object *o, const char *fn,
 int bl_online_cpus(int *cpus, int max, struct bl_err *e)
 {
 	static const char path[] = "/sys/devices/system/cpu/online";
-	char buf[1024], *p = buf;
-	int n = 0, err, fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	char *buf, *p;
+	size_t len;
+	int n = 0, err = bl_read_file(path, &buf, &len);
 
-	err = errno;
-	if (fd >= 0)
-		close(fd);
-	if (len < 0)
-		return bl_errf(e, err, "cannot read %s: %s", path, strerror(err));
-	buf[len] = '\0';
-	while (*p && *p != '\n') {
+	if (err)
+		return bl_errf(e, -err, "cannot read %s: %s", path, strerror(-err));
+	for (p = buf; *p && *p != '\n';) {
 		char *end;
 		long lo = strtol(p, &end, 10), hi = lo;
 
@@ -136,5 +133,7 @@ int bl_online_cpus(int *cpus, int max, struct bl_err *e)
 			cpus[n++] = (int)c;
 		p = *end == ',' ? end + 1 : end;
 	}
-	return n ? n : bl_errf(e, EINVAL, "cannot parse %s: '%s'", path, buf);
+	err = n ? n : bl_errf(e, EINVAL, "cannot parse %s: '%s'", path, buf);
+	free(buf);
+	return err;
 }
