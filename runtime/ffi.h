@@ -38,13 +38,18 @@ int bl_num_possible_cpus(void);
  * /proc/kallsyms cannot be read. */
 int bl_ksym_find_name(const char *name, uint64_t *addr);
 
-/* Event streams (runtime/events.h): the batch of records a poll drained.
- * data points into the batch (valid until the next poll of that buffer);
- * cpu is -1 for ring buffers. */
+/* Event streams (runtime/events.h), read in chunks: bl_events_next gives
+ * back the previous chunk's space to the kernel and fills the record array
+ * (bl_events_records, fixed for the buffer's life) with up to 1024 records;
+ * it returns how many (0: none waits) or -errno. data points into the
+ * kernel's ring, valid until the next bl_events_next/release of that
+ * buffer; cpu is -1 for ring buffers. */
 struct bl_events;
 struct bl_event_rec { const void *data; uint32_t size; int32_t cpu; };
-int bl_events_count(const struct bl_events *ev);
+int bl_events_next(struct bl_events *ev);
 const struct bl_event_rec *bl_events_records(const struct bl_events *ev);
+/* Gives the last chunk's space back to the kernel. */
+void bl_events_release(struct bl_events *ev);
 /* Samples the kernel dropped (perf buffer full) since the last call. */
 uint64_t bl_events_take_lost(struct bl_events *ev);
 

@@ -1,13 +1,12 @@
 /* lib_events.c - bpflua.core: perf and ring buffers (runtime/events.h).
  *
- * One userdata per opened buffer. Lua opens and polls through these
- * bindings (a poll can raise the Ctrl-C error); the records of a drain are
- * read through the FFI accessors (ffi.h), with ev:ptr() as the handle.
+ * One userdata per opened buffer. Lua opens and waits through these
+ * bindings (a wait can raise the Ctrl-C error); records are read through
+ * the FFI accessors (ffi.h), with ev:ptr() as the handle.
  *
  *   open_perf(map_fd, name, page_cnt, wakeup_events) -> ev | nil, msg, nil, errno
  *   open_ring(map_fd, name)                          -> ev | nil, msg, nil, errno
- *   events_poll(timeout_ms, ev...)  -> records drained | nil, msg, nil, errno
- *   ev:consume()                    -> records drained | nil, msg, nil, errno
+ *   events_poll(timeout_ms, ev...)  -> true (records wait) | false | nil, msg, nil, errno
  *   ev:ptr()                        -> light userdata (struct bl_events *)
  *   ev:close()
  */
@@ -88,18 +87,7 @@ static int l_events_poll(lua_State *L)
 		return bl_host_raise_interrupt(L);
 	if (r < 0)
 		return bl_lib_fail(L, &e);
-	lua_pushinteger(L, r);
-	return 1;
-}
-
-static int l_events_consume(lua_State *L)
-{
-	struct bl_err e = { 0 };
-	int r = bl_events_consume(check_events(L, 1), &e);
-
-	if (r < 0)
-		return bl_lib_fail(L, &e);
-	lua_pushinteger(L, r);
+	lua_pushboolean(L, r > 0);
 	return 1;
 }
 
@@ -119,7 +107,6 @@ static int l_events_close(lua_State *L)
 }
 
 static const luaL_Reg events_methods[] = {
-	{ "consume", l_events_consume },
 	{ "ptr", l_events_ptr },
 	{ "close", l_events_close },
 	{ NULL, NULL }

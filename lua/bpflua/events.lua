@@ -8,11 +8,12 @@
 --   b:perf_buffer_poll / ring_buffer_poll / ring_buffer_consume (bpf.lua,
 --   through M.poll and M.consume)
 --
--- Pull-style: C (runtime/events.c) drains every record of a poll round into
--- a batch; this module walks the batch through ffi.C.bl_events_* and calls
--- the Lua callbacks from Lua, so there is no FFI callback and no Lua C API
--- call per record. `data` points into the batch: valid during the callback
--- (copy with ffi.new(ffi.typeof(ev), ev) to keep a record).
+-- Pull-style: C (runtime/events.c) lists the waiting records in chunks of
+-- pointers into the kernel's ring; this module walks each chunk through
+-- ffi.C.bl_events_* and calls the Lua callbacks from Lua, so there is no FFI
+-- callback, no Lua C API call and no copy per record. `data` points into the
+-- ring: valid during the callback (copy with ffi.new(ffi.typeof(ev), ev) to
+-- keep a record).
 --
 -- The record type for t:event: the compiler-side hook in
 -- bpf-headers/bpflua/maps.h records `typeof(data)` of each perf_submit /
@@ -150,23 +151,37 @@ Ring.event = event
 
 ---------------------------------------------------------------- polling
 
--- Runs the callbacks over b's batch. A callback that polls again (which
--- refills the batch) ends the delivery of the batch it was called from.
-local function dispatch(b)
-  local ptr = b.ptr
-  local n = C.bl_events_count(ptr)
-  local cb, round = b.cb, b.round
-  if n > 0 then
-    local recs = C.bl_events_records(ptr)
-    local ctx = b.ctx
-    local perf = b.kind == "perf"
-    for i = 0, n - 1 do
-      local r = recs[i]
-      if perf then cb(r.cpu, r.data, r.size) else cb(ctx, r.data, r.size) end
-      if b.round ~= round then return end
+-- Runs b's callbacks over every record waiting in b, fetched in chunks
+-- (runtime/events.h); returns how many. A callback that polls again
+-- (which moves on to the next chunk) ends the delivery of the chunk it was
+-- called from.
+local function dispatch(b, what)
+  local ptr, cb, ctx, round = b.ptr, b.cb, b.ctx, b.round
+  local recs = C.bl_events_records(ptr)
+  local perf = b.kind == "perf"
+  local total = 0
+  while true do
+    local n = C.bl_events_next(ptr)
+    if n < 0 then raise(string.format("%s: table '%s': reading events failed: %s", what,
+      b.name, tables.strerror(n))) end
+    if n == 0 then break end
+    total = total + n
+    if perf then
+      for i = 0, n - 1 do
+        local r = recs[i]
+        cb(r.cpu, r.data, r.size)
+        if b.round ~= round then return total end
+      end
+    else
+      for i = 0, n - 1 do
+        local r = recs[i]
+        cb(ctx, r.data, r.size)
+        if b.round ~= round then return total end
+      end
     end
   end
-  if b.kind == "perf" then
+  C.bl_events_release(ptr)
+  if perf then
     local lost = C.bl_events_take_lost(ptr)
     if lost > 0 then
       lost = tonumber(lost)
@@ -177,12 +192,14 @@ local function dispatch(b)
       end
     end
   end
+  return total
 end
 
-local function run(list, n)
+local function run(list, what)
   for _, b in ipairs(list) do b.round = (b.round or 0) + 1 end
-  for _, b in ipairs(list) do dispatch(b) end
-  return n
+  local total = 0
+  for _, b in ipairs(list) do total = total + dispatch(b, what) end
+  return total
 end
 
 local function evs(list)
@@ -199,9 +216,10 @@ function M.poll(life, kind, what, timeout_ms)
     raise(string.format("%s: no %s buffer is open (call %s first)", what, kind,
       kind == "perf" and "t:open_perf_buffer(callback)" or "t:open_ring_buffer(callback)"))
   end
-  local n, msg = core.events_poll(timeout_ms, evs(list))
-  if not n then raise(what .. ": " .. msg) end
-  return run(list, n)
+  local ready, msg = core.events_poll(timeout_ms, evs(list))
+  if ready == nil then raise(what .. ": " .. msg) end
+  if not ready then return 0 end
+  return run(list, what)
 end
 
 -- Drains the object's ring buffers without waiting.
@@ -210,13 +228,7 @@ function M.consume(life, what)
   if #list == 0 then
     raise(what .. ": no ring buffer is open (call t:open_ring_buffer(callback) first)")
   end
-  local total = 0
-  for _, b in ipairs(list) do
-    local n, msg = b.ev:consume()
-    if not n then raise(what .. ": " .. msg) end
-    total = total + n
-  end
-  return run(list, total)
+  return run(list, what)
 end
 
 -- Frees every buffer of the object (cleanup()).

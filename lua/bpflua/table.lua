@@ -105,6 +105,7 @@ end
 local function strerror(r)
   return ffi.string(C.bl_strerror(r))
 end
+M.strerror = strerror
 
 local function fail(st, op, r)
   local msg = string.format("table '%s': %s failed: %s", st.name, op, strerror(r))
