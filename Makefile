@@ -128,9 +128,20 @@ test-host: all testprogs
 test-vm: all testprogs
 	tests/vm/run-suites
 
-bench: all testprogs
+# The C (libbpf) side of the table and event stream benchmarks.
+BENCH_BIN := $(B)/bench/events_c $(B)/bench/tables_c $(B)/bench/emit $(B)/bench/events.bpf.o
+
+bench: all testprogs $(BENCH_BIN)
 	bench/run
 	$(B)/bpflua bench/sym.lua $(B)/testprogs/stack_chain
+
+$(B)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -D_GNU_SOURCE -o $@ $< $(shell pkg-config --libs libbpf)
+
+$(B)/bench/events.bpf.o: bench/events.bpf.c
+	@mkdir -p $(dir $@)
+	clang-14 -O2 -g -target bpf -mcpu=v3 -I/usr/include/$(shell $(CC) -dumpmachine) -c -o $@ $<
 
 install: all
 	install -D -m 0755 $(B)/bpflua $(DESTDIR)$(PREFIX)/bin/bpflua

@@ -51,6 +51,70 @@ int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size)
 	return (int)n;
 }
 
+/* The kernel says ENOTSUPP (524) for a map type without a batch operation,
+ * and kernels before 5.6 say EINVAL for the whole command. */
+#define ENOTSUPP_KERNEL 524
+
+static int batch_ret(int r, int first)
+{
+	r = map_ret(r);
+	if (r == -ENOTSUPP_KERNEL || r == -EOPNOTSUPP || (first && r == -EINVAL))
+		return -EOPNOTSUPP;
+	return r;
+}
+
+int bl_map_lookup_batch(int fd, void *keys, void *values, unsigned int max,
+			unsigned int key_size, unsigned int value_size, int del)
+{
+	/* The cursor is a bucket or an index for the kernel's maps, a key for
+	 * generic ones: room for either. */
+	char cursor[2][key_size + 8];
+	void *in = NULL;
+	unsigned int n = 0;
+	int r, i = 0;
+
+	while (n < max) {
+		__u32 count = max - n;
+
+		r = (del ? bpf_map_lookup_and_delete_batch : bpf_map_lookup_batch)(
+			fd, in, cursor[i], (char *)keys + (size_t)n * key_size,
+			(char *)values + (size_t)n * value_size, &count, NULL);
+		r = batch_ret(r, in == NULL);
+		if (r < 0 && r != -ENOENT)
+			return r;
+		n += count;
+		if (r == -ENOENT)
+			break;
+		in = cursor[i];
+		i ^= 1;
+	}
+	return (int)n;
+}
+
+int bl_map_update_batch(int fd, const void *keys, const void *values, unsigned int n,
+			uint64_t flags)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = flags);
+	__u32 count = n;
+	int r;
+
+	if (n == 0)
+		return 0;
+	r = batch_ret(bpf_map_update_batch(fd, keys, values, &count, &o), 1);
+	return r < 0 ? r : (int)count;
+}
+
+int bl_map_delete_batch(int fd, const void *keys, unsigned int n)
+{
+	__u32 count = n;
+	int r;
+
+	if (n == 0)
+		return 0;
+	r = batch_ret(bpf_map_delete_batch(fd, keys, &count, NULL), 1);
+	return r < 0 ? r : (int)count;
+}
+
 const char *bl_strerror(int err)
 {
 	return strerror(err < 0 ? -err : err);

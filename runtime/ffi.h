@@ -22,6 +22,20 @@ int bl_map_next_key(int fd, const void *key, void *next_key);
  * key_size bytes); returns how many, or -errno. */
 int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size);
 
+/* Batch operations (BPF_MAP_*_BATCH): -EOPNOTSUPP when the kernel or the
+ * map type has none (the caller falls back to one call per key).
+ * lookup: every entry (at most max) into keys/values, back to back;
+ * value_size is a per-CPU map's whole row (one 8-aligned value per possible
+ * CPU); del != 0 deletes what it read (LOOKUP_AND_DELETE). The count, or
+ * -errno (-ENOSPC: a hash bucket outgrew what was left of max). */
+int bl_map_lookup_batch(int fd, void *keys, void *values, unsigned int max,
+			unsigned int key_size, unsigned int value_size, int del);
+/* n entries at once (flags as bl_map_update); how many were written. */
+int bl_map_update_batch(int fd, const void *keys, const void *values, unsigned int n,
+			uint64_t flags);
+/* n keys at once; how many were deleted, -ENOENT when one was absent. */
+int bl_map_delete_batch(int fd, const void *keys, unsigned int n);
+
 /* strerror() for a positive or negative errno value. */
 const char *bl_strerror(int err);
 /* CLOCK_MONOTONIC in nanoseconds (what bpf_ktime_get_ns() returns). */

@@ -21,7 +21,7 @@ local ffi = require "ffi"
 local args = require "bpflua.args"
 
 local C = require "bpflua.cdef"
-local ENOENT, E2BIG = 2, 7
+local ENOENT, E2BIG, ENOSPC, EOPNOTSUPP = 2, 7, 28, 95
 
 local M = {}
 
@@ -88,6 +88,7 @@ local function typeinfo(ctype, size)
   return {
     ct = ct, str = str, size = size, kind = SCALARS[str] or "aggregate",
     box = ffi.typeof("$[1]", ct), vla = ffi.typeof("$[?]", ct),
+    ptr = ffi.typeof("$ *", ct),
   }
 end
 M.typeinfo = typeinfo
@@ -239,7 +240,8 @@ function Table:_lookup_ptr(kp)
   return get(val, buf, 0)
 end
 
--- keys (a ct[?] array) and their count.
+-- keys (a ct[?] array) and their count, one get_next_key call per key
+-- (what len() uses: it needs no values).
 function Table:_snapshot()
   local st = state(self)
   if not st.key then put(st, nil, nil, nil, "key") end
@@ -250,12 +252,55 @@ function Table:_snapshot()
   return keys, n
 end
 
--- Iterator over the snapshot: each step yields key, value of a key that
--- still exists.
+-- Bytes of one value as the kernel reads and writes it (per-CPU maps
+-- override: a row of one value per CPU).
+function Table:_row_size(st)
+  return st.val.size
+end
+
+-- Every entry in one pass of batch lookups (del: lookup-and-delete):
+-- keys (a ct[?] array), values (row_size bytes each), count; nil when the
+-- kernel or the map type has no batch operation (remembered per table).
+function Table:_batch(del)
+  local st = state(self)
+  if not st.key then put(st, nil, nil, nil, "key") end
+  local flag = del and "nodelbatch" or "nobatch"
+  if st[flag] or not st.val then return nil end
+  local max, row = st.info.max_entries, self:_row_size(st)
+  local keys, vals = st.key.vla(max), ffi.new("uint8_t[?]", max * row)
+  local n = C.bl_map_lookup_batch(st.fd, keys, vals, max, st.key.size, row, del and 1 or 0)
+  if n == -EOPNOTSUPP or n == -ENOSPC then
+    st[flag] = true
+    return nil
+  end
+  if n < 0 then fail(st, del and "batch lookup and delete" or "batch lookup", n) end
+  return keys, vals, n
+end
+
+-- The Lua value of entry i of a batch's values.
+function Table:_batch_value(st, vals, i)
+  return get(st.val, ffi.cast(st.val.ptr, vals), i)
+end
+
+-- Iterator over a snapshot: each step yields key, value of an entry. From
+-- one batch lookup when the kernel has it, else from the keys listed one by
+-- one, each looked up when reached (skipping keys deleted since).
 local function walk(self, want_key, want_value)
-  local keys, n = self:_snapshot()
   local st = rawget(self, S)
+  local keys, vals, n = self:_batch(false)
   local i = -1
+  if keys then
+    return function()
+      if i + 1 >= n then return nil end
+      i = i + 1
+      local k = want_key and get(st.key, keys, i) or nil
+      if not want_value then return k end
+      local v = self:_batch_value(st, vals, i)
+      if want_key then return k, v end
+      return v
+    end
+  end
+  keys, n = self:_snapshot()
   return function()
     while i + 1 < n do
       i = i + 1
@@ -284,27 +329,50 @@ function Table:len()
   return n
 end
 
+-- The keys for clear() and zero(): a batch lookup, else one by one.
+local function all_keys(self)
+  local keys, _, n = self:_batch(false)
+  if keys then return keys, n end
+  return self:_snapshot()
+end
+
 local p_clear = method("clear")
 function Table:clear()
   p_clear(self)
-  local keys, n = self:_snapshot()
+  if self:_batch(true) then return end
+  local keys, n = all_keys(self)
   local st = rawget(self, S)
+  local r = C.bl_map_delete_batch(st.fd, keys, n)
+  if r >= 0 then return end
+  if r ~= -EOPNOTSUPP and r ~= -ENOENT then fail(st, "batch delete", r) end
   for i = 0, n - 1 do
-    local r = C.bl_map_delete(st.fd, keys + i)
+    r = C.bl_map_delete(st.fd, keys + i)
     if r < 0 and r ~= -ENOENT then fail(st, "delete", r) end
+  end
+end
+
+-- Writes row (row_size bytes) at every key: one batch update when the
+-- kernel has it, else one update per key.
+local function fill_all(self, row)
+  local keys, n = all_keys(self)
+  local st = rawget(self, S)
+  local size = self:_row_size(st)
+  local rows = ffi.new("uint8_t[?]", math.max(n, 1) * size)
+  for i = 0, n - 1 do ffi.copy(rows + i * size, row, size) end
+  local r = st.nobatch and -EOPNOTSUPP or C.bl_map_update_batch(st.fd, keys, rows, n, 0)
+  if r >= 0 then return end
+  if r ~= -EOPNOTSUPP then fail(st, "batch update", r) end
+  for i = 0, n - 1 do
+    r = C.bl_map_update(st.fd, keys + i, row, 0)
+    if r < 0 and r ~= -ENOENT then fail(st, "update", r) end
   end
 end
 
 local p_zero = method("zero")
 function Table:zero()
   p_zero(self)
-  local keys, n = self:_snapshot()
   local st = rawget(self, S)
-  ffi.fill(st.vbuf, st.val.size)
-  for i = 0, n - 1 do
-    local r = C.bl_map_update(st.fd, keys + i, st.vbuf, 0)
-    if r < 0 and r ~= -ENOENT then fail(st, "update", r) end
-  end
+  fill_all(self, ffi.new("uint8_t[?]", self:_row_size(st)))
 end
 
 -- Histograms, printed as BCC prints them (bpflua.hist).
@@ -364,6 +432,20 @@ local function percpu_values(st, p)
   return out
 end
 
+function PerCpu:_row_size(st)
+  local p = percpu_buf(st)
+  return p.n * p.stride
+end
+
+function PerCpu:_batch_value(st, vals, i)
+  local p = percpu_buf(st)
+  local out, val, row = {}, st.val, vals + i * p.n * p.stride
+  for cpu = 0, p.n - 1 do
+    out[cpu + 1] = get(val, ffi.cast(val.ptr, row + cpu * p.stride), 0)
+  end
+  return out
+end
+
 function PerCpu:_lookup_ptr(kp)
   local st = rawget(self, S)
   local p = percpu_buf(st)
@@ -394,10 +476,6 @@ function PerCpu:_set(k, v)
   if r < 0 then fail(st, "update", r) end
 end
 
-function PerCpu:zero()
-  p_zero(self)
-  for k in self:keys() do self:_set(k, 0) end
-end
 
 local function reduce(name, f)
   local p = method(name, { { "key", "any", required = true } })

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""events.py - event stream benchmark, BCC Python's side (bench/run runs it):
+what bench/events.lua does, with BCC's buffer API.
+
+  events.py drain ring|perf UID CMD
+  events.py steady ring|perf UID EMIT RATE SECONDS
+Prints "records N seconds S" / "records N cpu_seconds S"."""
+import resource
+import subprocess
+import sys
+import time
+
+from bcc import BPF
+
+mode, kind, uid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+out = "BPF_RINGBUF_OUTPUT(events, 4096);" if kind == "ring" else "BPF_PERF_OUTPUT(events);"
+submit = ("events.ringbuf_output(&r, sizeof(r), 0);" if kind == "ring"
+          else "events.perf_submit(args, &r, sizeof(r));")
+b = BPF(text="""
+struct rec { u64 ts; u32 pid; u32 seq; char comm[16]; };
+%s
+BPF_ARRAY(seqs, u32, 1);
+TRACEPOINT_PROBE(syscalls, sys_enter_getpid) {
+  if ((bpf_get_current_uid_gid() & 0xffffffff) != %d) return 0;
+  int zero = 0;
+  u32 *s = seqs.lookup(&zero);
+  if (!s) return 0;
+  struct rec r = {};
+  r.ts = bpf_ktime_get_ns();
+  r.pid = bpf_get_current_pid_tgid() >> 32;
+  r.seq = (*s)++;
+  bpf_get_current_comm(r.comm, sizeof(r.comm));
+  %s
+  return 0;
+}
+""" % (out, uid, submit))
+ev = b["events"]
+state = {"n": 0, "sum": 0}
+
+
+def on(ctx, data, size):
+    state["n"] += 1
+    state["sum"] += ev.event(data).seq
+
+
+if kind == "ring":
+    ev.open_ring_buffer(on)
+    poll = b.ring_buffer_poll
+else:
+    ev.open_perf_buffer(on, page_cnt=4096)
+    poll = b.perf_buffer_poll
+
+
+def cpu():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+if mode == "drain":
+    subprocess.check_call(sys.argv[4], shell=True)
+    t0 = time.monotonic()
+    if kind == "ring":
+        b.ring_buffer_consume()
+    else:
+        poll(0)
+    print("records %d seconds %.6f" % (state["n"], time.monotonic() - t0), flush=True)
+else:
+    rate, secs = int(sys.argv[5]), int(sys.argv[6])
+    p = subprocess.Popen([sys.argv[4], str(uid), str(rate), str(secs)])
+    c0, deadline = cpu(), time.monotonic() + secs + 5
+    while state["n"] < rate * secs and time.monotonic() < deadline:
+        poll(100)
+    print("records %d cpu_seconds %.6f" % (state["n"], cpu() - c0), flush=True)
+    p.wait()
