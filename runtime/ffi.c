@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -55,6 +56,20 @@ int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size)
  * and kernels before 5.6 say EINVAL for the whole command. */
 #define ENOTSUPP_KERNEL 524
 
+/* BPFLUA_MAP_BATCH=0 makes bpflua act as on a kernel without batch
+ * operations (the tests of the fallback use it). */
+static int batch_off(void)
+{
+	static int off = -1;
+
+	if (off < 0) {
+		const char *v = getenv("BPFLUA_MAP_BATCH");
+
+		off = v && !strcmp(v, "0");
+	}
+	return off;
+}
+
 static int batch_ret(int r, int first)
 {
 	r = map_ret(r);
@@ -73,6 +88,8 @@ int bl_map_lookup_batch(int fd, void *keys, void *values, unsigned int max,
 	unsigned int n = 0;
 	int r, i = 0;
 
+	if (batch_off())
+		return -EOPNOTSUPP;
 	while (n < max) {
 		__u32 count = max - n;
 
@@ -98,6 +115,8 @@ int bl_map_update_batch(int fd, const void *keys, const void *values, unsigned i
 	__u32 count = n;
 	int r;
 
+	if (batch_off())
+		return -EOPNOTSUPP;
 	if (n == 0)
 		return 0;
 	r = batch_ret(bpf_map_update_batch(fd, keys, values, &count, &o), 1);
@@ -109,6 +128,8 @@ int bl_map_delete_batch(int fd, const void *keys, unsigned int n)
 	__u32 count = n;
 	int r;
 
+	if (batch_off())
+		return -EOPNOTSUPP;
 	if (n == 0)
 		return 0;
 	r = batch_ret(bpf_map_delete_batch(fd, keys, &count, NULL), 1);
