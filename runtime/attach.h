@@ -12,6 +12,12 @@
  * tracepoints, others to fentry/fexit where the kernel allows; otherwise an
  * error naming the reason and the alternatives. The link records the
  * mechanism used (`via`) and, once per kind of fallback, the note to show.
+ *
+ * Prepare: with out NULL, each bl_attach_* does everything but the attach
+ * itself (checks, the fallback decision, loading the program instance,
+ * reading the tracepoint id or the kprobe PMU), so a script attaching
+ * several probes at once can do all its loading and file reading before the
+ * first probe is live: the attach that follows finds it all cached.
  */
 #ifndef BL_ATTACH_H
 #define BL_ATTACH_H

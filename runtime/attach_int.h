@@ -27,6 +27,11 @@ int bl_attach_perf_tracepoint(struct bpf_program *prog, const char *category,
 			      const char *event, const char *what,
 			      struct bpf_link **out, struct bl_err *e);
 
+/* Reads (once per process) the id of category:event, so that attaching
+ * to it later reads no file; 0 or -errno. */
+int bl_attach_tracepoint_prepare(const char *category, const char *event,
+				 const char *what, struct bl_err *e);
+
 /* Attaches s->fn as fentry (fexit for the ret kinds) of the kernel function
  * s->target with the given flavor (kfunc, or the kprobe fallback). */
 int bl_attach_fentry(struct bl_object *o, const struct bl_link_spec *s, int flavor,

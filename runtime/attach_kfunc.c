@@ -51,15 +51,16 @@ int bl_attach_fentry(struct bl_object *o, const struct bl_link_spec *s, int flav
 	struct bpf_program *prog;
 	struct bpf_link *link;
 
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (nargs < 0)
 		return not_in_btf(func, what, e);
 	prog = bl_object_prog(o, &(struct bl_prog_spec){
 		.fn = fn, .type = BPF_PROG_TYPE_TRACING, .expected_attach_type = eat,
 		.attach_func = func, .flavor = flavor,
 		.nargs = flavor == BL_FLAVOR_FEXIT ? nargs : 0 }, e);
-	if (!prog)
-		return -e->code;
+	if (!prog || !out)
+		return prog ? 0 : -e->code;
 	link = bpf_program__attach_trace(prog);
 	if (!link) {
 		err = errno;

@@ -8,8 +8,12 @@
  * it; the program loads with the flavor that tells it how its ctx looks.
  */
 #include <errno.h>
+#include <linux/perf_event.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -23,22 +27,69 @@ static const char *kind_name(int retprobe)
 	return retprobe ? "kretprobe" : "kprobe";
 }
 
+/* The kprobe PMU's type and the config bit that makes a kretprobe, read
+ * once per process (libbpf reads them at every attach, and a script's
+ * later attaches must read no file once its first probe is live). */
+static int kprobe_pmu(int *type, int *ret_bit)
+{
+	static int t = -1, bit = -1;
+	char buf[64] = "";
+	FILE *f;
+
+	if (t < 0 && (f = fopen("/sys/bus/event_source/devices/kprobe/type", "re"))) {
+		if (fscanf(f, "%d", &t) != 1)
+			t = -1;
+		fclose(f);
+	}
+	if (bit < 0 && (f = fopen("/sys/bus/event_source/devices/kprobe/format/retprobe", "re"))) {
+		if (!fgets(buf, sizeof(buf), f) || sscanf(buf, "config:%d", &bit) != 1)
+			bit = -1;
+		fclose(f);
+	}
+	*type = t;
+	*ret_bit = bit;
+	return t >= 0 && bit >= 0 ? 0 : -ENOENT;
+}
+
+/* A kprobe perf event on func+offset (all CPUs' tasks: pid -1, cpu 0 as
+ * bpflua's tracepoints), or -errno. */
+static int perf_kprobe_open(const char *func, unsigned long offset, int retprobe)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr) };
+	int type, bit, fd;
+
+	if (kprobe_pmu(&type, &bit))
+		return -ENOENT;
+	attr.type = type;
+	attr.config = retprobe ? 1ULL << bit : 0;
+	attr.config1 = (uintptr_t)func;         /* kprobe_func */
+	attr.config2 = offset;                  /* probe_offset */
+	fd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static int attach_real(struct bl_object *o, const char *fn, const char *func,
 		       unsigned long offset, int retprobe, struct bl_link **out,
 		       struct bl_err *e)
 {
-	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = offset, .retprobe = retprobe);
 	struct bpf_program *prog;
 	struct bpf_link *link;
-	int err;
+	int err, type, bit, pfd;
 
 	prog = bl_object_prog(o, &(struct bl_prog_spec){
 		.fn = fn, .type = BPF_PROG_TYPE_KPROBE, .flavor = BL_FLAVOR_NATIVE }, e);
 	if (!prog)
 		return -e->code;
-	link = bpf_program__attach_kprobe_opts(prog, func, &opts);
+	if (!out) {
+		kprobe_pmu(&type, &bit);        /* read now: the attach reads nothing */
+		return 0;
+	}
+	pfd = perf_kprobe_open(func, offset, retprobe);
+	link = pfd < 0 ? NULL : bpf_program__attach_perf_event(prog, pfd);
 	if (!link) {
-		err = errno;
+		err = pfd < 0 ? -pfd : errno;
+		if (pfd >= 0)
+			close(pfd);
 		bl_errf(e, err, "prog '%s': cannot attach %s to '%s': %s", fn,
 			kind_name(retprobe), func, strerror(err));
 		if (err == ENOENT || err == EINVAL)
@@ -84,6 +135,8 @@ static int try_syscall_tp(struct bl_object *o, const char *fn, const char *func,
 		.nargs = nargs < 0 ? 0 : nargs }, e);
 	if (!prog)
 		return -e->code;
+	if (!out)
+		return bl_attach_tracepoint_prepare("syscalls", ev, what, e) ?: 1;
 	err = bl_attach_perf_tracepoint(prog, "syscalls", ev, what, &link, e);
 	if (err)
 		return err;
@@ -149,7 +202,8 @@ int bl_attach_kprobe(struct bl_object *o, const char *fn, const char *func,
 		     unsigned long offset, int retprobe,
 		     struct bl_link **out, struct bl_err *e)
 {
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (bl_object_check_prog(o, fn, e))
 		return -e->code;
 	if (func_missing(func)) {

@@ -14,11 +14,12 @@ int bl_attach_raw_tracepoint(struct bl_object *o, const char *fn, const char *tp
 	struct bpf_link *link;
 	int err;
 
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	prog = bl_object_prog(o, &(struct bl_prog_spec){
 		.fn = fn, .type = BPF_PROG_TYPE_RAW_TRACEPOINT }, e);
-	if (!prog)
-		return -e->code;
+	if (!prog || !out)
+		return prog ? 0 : -e->code;
 	link = bpf_program__attach_raw_tracepoint(prog, tp);
 	if (!link) {
 		err = errno;

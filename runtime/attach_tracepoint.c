@@ -17,6 +17,13 @@
 #include "attach_int.h"
 #include "features.h"
 
+/* Tracepoint ids read so far: a later attach of the same tracepoint (the
+ * attach after a prepare, see attach.h) reads no file. Ids stay as long as
+ * the tracepoint exists. */
+#define TP_CACHE 64
+static struct { char name[192]; int id; } tp_cache[TP_CACHE];
+static int tp_cached;
+
 static int read_tp_id(const char *fs, const char *category, const char *event,
 		      const char *what, struct bl_err *e)
 {
@@ -45,6 +52,27 @@ static int read_tp_id(const char *fs, const char *category, const char *event,
 	return atoi(buf);
 }
 
+static int tp_id(const char *category, const char *event, const char *what, struct bl_err *e)
+{
+	const char *fs;
+	char name[192];
+	int i, id;
+
+	snprintf(name, sizeof(name), "%s:%s", category, event);
+	for (i = 0; i < tp_cached; i++)
+		if (!strcmp(tp_cache[i].name, name))
+			return tp_cache[i].id;
+	fs = bl_tracefs(e);
+	if (!fs)
+		return -e->code;
+	id = read_tp_id(fs, category, event, what, e);
+	if (id >= 0 && tp_cached < TP_CACHE) {
+		snprintf(tp_cache[tp_cached].name, sizeof(tp_cache[0].name), "%s", name);
+		tp_cache[tp_cached++].id = id;
+	}
+	return id;
+}
+
 static int perf_tp_open(int id)
 {
 	struct perf_event_attr attr = {
@@ -63,12 +91,8 @@ int bl_attach_perf_tracepoint(struct bpf_program *prog, const char *category,
 			      const char *event, const char *what,
 			      struct bpf_link **out, struct bl_err *e)
 {
-	const char *fs = bl_tracefs(e);
-	int id, pfd, err;
+	int id = tp_id(category, event, what, e), pfd, err;
 
-	if (!fs)
-		return -e->code;
-	id = read_tp_id(fs, category, event, what, e);
 	if (id < 0)
 		return id;
 	pfd = perf_tp_open(id);
@@ -93,11 +117,10 @@ int bl_attach_perf_tracepoint(struct bpf_program *prog, const char *category,
 	return 0;
 }
 
-static int tp_check(const char *category, const char *event, const char *what,
-		    struct bl_err *e)
+int bl_attach_tracepoint_prepare(const char *category, const char *event,
+				 const char *what, struct bl_err *e)
 {
-	const char *fs = bl_tracefs(e);
-	int id = fs ? read_tp_id(fs, category, event, what, e) : -e->code;
+	int id = tp_id(category, event, what, e);
 
 	return id < 0 ? id : 0;
 }
@@ -123,7 +146,8 @@ int bl_attach_tracepoint(struct bl_object *o, const char *fn, const char *tp,
 	struct bpf_link *link;
 	int err;
 
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (bl_object_check_prog(o, fn, e))
 		return -e->code;
 	snprintf(what, sizeof(what), "tracepoint '%s'", tp);
@@ -133,13 +157,13 @@ int bl_attach_tracepoint(struct bl_object *o, const char *fn, const char *tp,
 		return -EINVAL;
 	}
 	/* Check the name before loading: a typo should not cost a verifier run. */
-	err = tp_check(cat, ev, what, e);
+	err = bl_attach_tracepoint_prepare(cat, ev, what, e);
 	if (err)
 		return err;
 	prog = bl_object_prog(o, &(struct bl_prog_spec){
 		.fn = fn, .type = BPF_PROG_TYPE_TRACEPOINT }, e);
-	if (!prog)
-		return -e->code;
+	if (!prog || !out)
+		return prog ? 0 : -e->code;
 	err = bl_attach_perf_tracepoint(prog, cat, ev, what, &link, e);
 	return err ? err : bl_link_new(link, &(struct bl_link_spec){
 		.kind = BL_PROBE_TRACEPOINT, .fn = fn, .target = tp }, out, e);

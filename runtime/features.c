@@ -127,7 +127,7 @@ int bl_tracepoint_exists(const char *category, const char *event)
 	return file_exists(path);
 }
 
-int bl_syscall_nargs(const char *name)
+static int read_syscall_nargs(const char *name)
 {
 	char ev[160];
 	struct bl_tp_field f;
@@ -147,6 +147,24 @@ int bl_syscall_nargs(const char *name)
 	}
 	fclose(fmt);
 	return after_nr ? n : -1;
+}
+
+/* Read once per syscall: the attach after a prepare (attach.h) reads no file. */
+int bl_syscall_nargs(const char *name)
+{
+	static struct { char name[64]; int n; } cache[32];
+	static int cached;
+	int i, n;
+
+	for (i = 0; i < cached; i++)
+		if (!strcmp(cache[i].name, name))
+			return cache[i].n;
+	n = read_syscall_nargs(name);
+	if (cached < 32 && strlen(name) < sizeof(cache[0].name)) {
+		snprintf(cache[cached].name, sizeof(cache[0].name), "%s", name);
+		cache[cached++].n = n;
+	}
+	return n;
 }
 
 /* The prefixes BCC's get_syscall_fnname tries, in its order. */

@@ -57,13 +57,17 @@ int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l)
 /* Callers store the attach call's result in r before calling this: the
  * call sets l, and C leaves the order of argument evaluation unspecified.
  * Pushes the link and its note (bl_link_info: a fallback to tell the user
- * about) or nil. */
+ * about) or nil; a prepare (attach.h: l is NULL) pushes true. */
 static int attach_result(lua_State *L, int r, struct bl_link *l, struct bl_err *e)
 {
 	const char *note;
 
 	if (r < 0)
 		return bl_lib_fail(L, e);
+	if (!l) {
+		lua_pushboolean(L, 1);
+		return 1;
+	}
 	note = bl_link_info(l)->note;
 	bl_lib_push_link(L, 1, l);
 	if (note[0])
@@ -73,7 +77,15 @@ static int attach_result(lua_State *L, int r, struct bl_link *l, struct bl_err *
 	return 2;
 }
 
-/* o:attach_kprobe(fn, func, offset, retprobe) -> link, note|nil | nil, msg, log, errno */
+/* The optional last argument `prepare` of the attach methods: out NULL
+ * for the bl_attach_* call (attach.h). */
+static struct bl_link **out_for(lua_State *L, int idx, struct bl_link **l)
+{
+	return lua_toboolean(L, idx) ? NULL : l;
+}
+
+/* o:attach_kprobe(fn, func, offset, retprobe[, prepare])
+ *   -> link, note|nil (true when prepare) | nil, msg, log, errno */
 static int l_attach_kprobe(lua_State *L)
 {
 	struct bl_object *o = bl_lib_checkobject(L, 1);
@@ -84,14 +96,14 @@ static int l_attach_kprobe(lua_State *L)
 	struct bl_link *l = NULL;
 	struct bl_err e = { 0 };
 
-	int r = bl_attach_kprobe(o, fn, func, off, ret, &l, &e);
+	int r = bl_attach_kprobe(o, fn, func, off, ret, out_for(L, 6, &l), &e);
 	return attach_result(L, r, l, &e);
 }
 
 typedef int (*attach_tp_fn)(struct bl_object *o, const char *fn, const char *tp,
 			    struct bl_link **out, struct bl_err *e);
 
-/* o:attach_<kind>(fn, tp): the tracepoint kinds take the same arguments. */
+/* o:attach_<kind>(fn, tp[, prepare]): the tracepoint kinds take the same arguments. */
 static int attach_tp(lua_State *L, attach_tp_fn attach)
 {
 	struct bl_object *o = bl_lib_checkobject(L, 1);
@@ -100,7 +112,7 @@ static int attach_tp(lua_State *L, attach_tp_fn attach)
 	struct bl_link *l = NULL;
 	struct bl_err e = { 0 };
 
-	int r = attach(o, fn, tp, &l, &e);
+	int r = attach(o, fn, tp, out_for(L, 4, &l), &e);
 	return attach_result(L, r, l, &e);
 }
 
@@ -133,7 +145,7 @@ static int l_attach_uprobe(lua_State *L)
 	return attach_result(L, r, l, &e);
 }
 
-/* o:attach_kfunc(fn, func, ret) */
+/* o:attach_kfunc(fn, func, ret[, prepare]) */
 static int l_attach_kfunc(lua_State *L)
 {
 	struct bl_object *o = bl_lib_checkobject(L, 1);
@@ -143,7 +155,7 @@ static int l_attach_kfunc(lua_State *L)
 	struct bl_link *l = NULL;
 	struct bl_err e = { 0 };
 
-	int r = bl_attach_kfunc(o, fn, func, ret, &l, &e);
+	int r = bl_attach_kfunc(o, fn, func, ret, out_for(L, 5, &l), &e);
 	return attach_result(L, r, l, &e);
 }
 

@@ -151,16 +151,19 @@ setmetatable(BPF, { __call = function(_, ...) return new(...) end })
 
 ---------------------------------------------------------------- probes
 
--- Attaches through `call(obj)` and files the link under probes[group][key][fn].
--- C checks that fn_name is in the program, and gives the note to print the
--- first time a kind of probe falls back to another mechanism.
+-- Attaches through `call(obj, prep)` and files the link under
+-- probes[group][key][fn]. C checks that fn_name is in the program, and gives
+-- the note to print the first time a kind of probe falls back to another
+-- mechanism. While p.preparing, call only prepares (loads the instance,
+-- reads what the attach will need: runtime/attach.h).
 local function attach(p, what, group, key, fn_name, call)
   local g = p.probes[group]
   if g[key] and g[key][fn_name] then
     raise(string.format("%s: '%s' is already attached to %s", what, fn_name, key))
   end
-  local link, msg, log = call(p.obj)
+  local link, msg, log = call(p.obj, p.preparing)
   if not link then fail(p, msg, log) end
+  if p.preparing then return end
   if msg then io.stderr:write("bpflua: ", msg, "\n") end
   g[key] = g[key] or {}
   g[key][fn_name] = link
@@ -216,8 +219,8 @@ local function kprobe(self, what, ret, event, off, fn_name, event_re)
   end
   if event == "" then raise(what .. ": give 'event' or 'event_re'") end
   local key = (ret and "r_" or "p_") .. event
-  attach(p, what, "kprobe", key, fn_name, function(obj)
-    return obj:attach_kprobe(fn_name, event, off, ret)
+  attach(p, what, "kprobe", key, fn_name, function(obj, prep)
+    return obj:attach_kprobe(fn_name, event, off, ret, prep)
   end)
 end
 
@@ -270,8 +273,8 @@ local function tracepoint(self, tp, fn_name)
   if not tp:find("^[^:]+:[^:]+$") then
     raise(string.format("attach_tracepoint: 'tp' must be \"category:event\", got '%s'", tp))
   end
-  attach(p, "attach_tracepoint", "tracepoint", tp, fn_name, function(obj)
-    return obj:attach_tracepoint(fn_name, tp)
+  attach(p, "attach_tracepoint", "tracepoint", tp, fn_name, function(obj, prep)
+    return obj:attach_tracepoint(fn_name, tp, prep)
   end)
 end
 
@@ -306,8 +309,8 @@ local p_raw = method("attach_raw_tracepoint", {
 })
 function BPF:attach_raw_tracepoint(...)
   local tp, fn_name = p_raw(self, ...)
-  attach(priv(self), "attach_raw_tracepoint", "raw_tracepoint", tp, fn_name, function(obj)
-    return obj:attach_raw_tracepoint(fn_name, tp)
+  attach(priv(self), "attach_raw_tracepoint", "raw_tracepoint", tp, fn_name, function(obj, prep)
+    return obj:attach_raw_tracepoint(fn_name, tp, prep)
   end)
 end
 
@@ -389,8 +392,8 @@ local function kfunc(what, prefix, ret)
   return function(self, ...)
     local fn_name = parse(self, ...)
     local target = kfunc_target(what, prefix, fn_name)
-    attach(priv(self), what, "kfunc", fn_name, fn_name, function(obj)
-      return obj:attach_kfunc(fn_name, target, ret)
+    attach(priv(self), what, "kfunc", fn_name, fn_name, function(obj, prep)
+      return obj:attach_kfunc(fn_name, target, ret, prep)
     end)
   end
 end
@@ -493,11 +496,11 @@ local function attach_usdt(self, ctxs, ignore_pid)
   end
 end
 
--- Functions named after their probe are attached when the object is made,
--- and the probes of its USDT contexts.
-function autoload(self, usdt_ctxs, ignore_pid)
-  attach_usdt(self, usdt_ctxs or {}, ignore_pid)
-  local p = priv(self)
+-- Functions named after their probe are attached when the object is made:
+-- all of them prepared first, then all attached, so that nothing is loaded
+-- or read once the first probe is live (a tool counting reads must not
+-- count bpflua's own start-up).
+local function autoload_pass(self, p)
   for _, fn in ipairs(p.obj:programs()) do
     local rest = fn:match("^kprobe__(.+)$")
     if rest then self:attach_kprobe{ event = core.fix_syscall_fnname(rest), fn_name = fn } end
@@ -510,6 +513,18 @@ function autoload(self, usdt_ctxs, ignore_pid)
     if fn:match("^kfunc__.") then self:attach_kfunc{ fn_name = fn } end
     if fn:match("^kretfunc__.") then self:attach_kretfunc{ fn_name = fn } end
   end
+end
+
+-- The probes of the object's USDT contexts come first (uprobes on user
+-- code: a read counted by a kernel probe is never theirs).
+function autoload(self, usdt_ctxs, ignore_pid)
+  attach_usdt(self, usdt_ctxs or {}, ignore_pid)
+  local p = priv(self)
+  p.preparing = true
+  local ok, err = pcall(autoload_pass, self, p)
+  p.preparing = nil
+  if not ok then error(err, 0) end
+  autoload_pass(self, p)
 end
 
 function BPF:cleanup()
