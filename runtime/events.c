@@ -17,7 +17,7 @@
 #include "ffi.h"
 #include "metrics.h"
 
-#define CHUNK 1024
+#define CHUNK 256
 
 /* The kernel's ring buffer record header (BPF_RINGBUF_HDR_SZ). */
 #define RB_BUSY (1U << 31)
