@@ -54,7 +54,7 @@ int bl_ksym_find_name(const char *name, uint64_t *addr);
 
 /* Event streams (runtime/events.h), read in chunks: bl_events_next gives
  * back the previous chunk's space to the kernel and fills the record array
- * (bl_events_records, fixed for the buffer's life) with up to 1024 records;
+ * (bl_events_records, fixed for the buffer's life) with up to 256 records;
  * it returns how many (0: none waits) or -errno. data points into the
  * kernel's ring, valid until the next bl_events_next/release of that
  * buffer; cpu is -1 for ring buffers. */
