@@ -617,16 +617,27 @@ end
 -- Poll rounds over the buffers opened with t:open_perf_buffer and
 -- t:open_ring_buffer (lua/bpflua/events.lua); each returns the number of
 -- records delivered. BCC's default timeout, -1, waits for the first records.
+-- A plain integer timeout (or none) skips the argument parser: scripts
+-- call these in their hottest loop.
+local function poll_timeout(parse, self, ...)
+  local n, t = select("#", ...), ...
+  if type(self) == "table" and rawget(self, P) then
+    if n == 0 then return -1 end
+    if n == 1 and type(t) == "number" and t % 1 == 0 then return t end
+  end
+  return tonumber((parse(self, ...)))
+end
+
 local p_perf_poll = method("perf_buffer_poll", { { "timeout", "integer", -1 } })
 function BPF:perf_buffer_poll(...)
-  local timeout = p_perf_poll(self, ...)
-  return events.poll(priv(self).life, "perf", "perf_buffer_poll", tonumber(timeout))
+  local timeout = poll_timeout(p_perf_poll, self, ...)
+  return events.poll(priv(self).life, "perf", "perf_buffer_poll", timeout)
 end
 
 local p_ring_poll = method("ring_buffer_poll", { { "timeout", "integer", -1 } })
 function BPF:ring_buffer_poll(...)
-  local timeout = p_ring_poll(self, ...)
-  return events.poll(priv(self).life, "ring", "ring_buffer_poll", tonumber(timeout))
+  local timeout = poll_timeout(p_ring_poll, self, ...)
+  return events.poll(priv(self).life, "ring", "ring_buffer_poll", timeout)
 end
 
 local p_ring_consume = method("ring_buffer_consume", {})

@@ -64,6 +64,7 @@ local function add_buffer(self, kind, ev, fields)
   fields.kind, fields.name, fields.ev = kind, st.name, ev
   fields.ptr = ffi.cast(EVENTS_PTR, ev:ptr())
   list[#list + 1] = fields
+  list.evs = nil
 end
 
 ---------------------------------------------------------------- perf buffers
@@ -202,9 +203,15 @@ local function run(list, what)
   return total
 end
 
+-- The buffers' userdata, for core.events_poll; kept with the list (a
+-- poll round makes no table).
 local function evs(list)
-  local out = {}
-  for i, b in ipairs(list) do out[i] = b.ev end
+  local out = list.evs
+  if not out then
+    out = {}
+    for i, b in ipairs(list) do out[i] = b.ev end
+    list.evs = out
+  end
   return unpack(out)
 end
 
@@ -239,6 +246,7 @@ function M.close_all(life)
     for i, b in ipairs(list) do
       b.ev:close()
       list[i] = nil
+      list.evs = nil
     end
   end
 end
