@@ -7,28 +7,10 @@
 --       runs EMIT at RATE events/s and counts the CPU time spent consuming
 -- Prints "records N seconds S" or "records N cpu_seconds S".
 local kind, uid = arg[2], tonumber(arg[3])
-local out = kind == "ring" and "BPF_RINGBUF_OUTPUT(events, 4096);"
-  or "BPF_PERF_OUTPUT(events);"
-local submit = kind == "ring" and "events.ringbuf_output(&r, sizeof(r), 0);"
-  or "events.perf_submit(args, &r, sizeof(r));"
-local b = BPF{text = [[
-struct rec { u64 ts; u32 pid; u32 seq; char comm[16]; };
-]] .. out .. [[
-BPF_ARRAY(seqs, u32, 1);
-TRACEPOINT_PROBE(syscalls, sys_enter_getpid) {
-  if ((bpf_get_current_uid_gid() & 0xffffffff) != ]] .. uid .. [[) return 0;
-  int zero = 0;
-  u32 *s = seqs.lookup(&zero);
-  if (!s) return 0;
-  struct rec r = {};
-  r.ts = bpf_ktime_get_ns();
-  r.pid = bpf_get_current_pid_tgid() >> 32;
-  r.seq = (*s)++;
-  bpf_get_current_comm(r.comm, sizeof(r.comm));
-  ]] .. submit .. [[
-  return 0;
-}
-]]}
+local src = debug.getinfo(1, "S").source:sub(2):gsub("[^/]*$", "") .. "events_bcc.c"
+local cflags = { "-DUID=" .. uid }
+if kind == "ring" then cflags[2] = "-DRING" end
+local b = BPF{src_file = src, cflags = cflags}
 local ev = b["events"]
 local n, sum = 0, 0
 local function on(_, data) n = n + 1; sum = sum + ev:event(data).seq end

@@ -5,6 +5,7 @@ what bench/events.lua does, with BCC's buffer API.
   events.py drain ring|perf UID CMD
   events.py steady ring|perf UID EMIT RATE SECONDS
 Prints "records N seconds S" / "records N cpu_seconds S"."""
+import os
 import resource
 import subprocess
 import sys
@@ -13,27 +14,9 @@ import time
 from bcc import BPF
 
 mode, kind, uid = sys.argv[1], sys.argv[2], int(sys.argv[3])
-out = "BPF_RINGBUF_OUTPUT(events, 4096);" if kind == "ring" else "BPF_PERF_OUTPUT(events);"
-submit = ("events.ringbuf_output(&r, sizeof(r), 0);" if kind == "ring"
-          else "events.perf_submit(args, &r, sizeof(r));")
-b = BPF(text="""
-struct rec { u64 ts; u32 pid; u32 seq; char comm[16]; };
-%s
-BPF_ARRAY(seqs, u32, 1);
-TRACEPOINT_PROBE(syscalls, sys_enter_getpid) {
-  if ((bpf_get_current_uid_gid() & 0xffffffff) != %d) return 0;
-  int zero = 0;
-  u32 *s = seqs.lookup(&zero);
-  if (!s) return 0;
-  struct rec r = {};
-  r.ts = bpf_ktime_get_ns();
-  r.pid = bpf_get_current_pid_tgid() >> 32;
-  r.seq = (*s)++;
-  bpf_get_current_comm(r.comm, sizeof(r.comm));
-  %s
-  return 0;
-}
-""" % (out, uid, submit))
+cflags = ["-DUID=%d" % uid] + (["-DRING"] if kind == "ring" else [])
+b = BPF(src_file=os.path.join(os.path.dirname(os.path.abspath(__file__)), "events_bcc.c"),
+        cflags=cflags)
 ev = b["events"]
 state = {"n": 0, "sum": 0}
 

@@ -108,8 +108,9 @@ int bl_map_lookup_batch(int fd, void *keys, void *values, unsigned int max,
 	return (int)n;
 }
 
-int bl_map_update_batch(int fd, const void *keys, const void *values, unsigned int n,
-			uint64_t flags)
+/* An update batch (values given) or a delete batch (values NULL). */
+static int batch_write(int fd, const void *keys, const void *values, unsigned int n,
+		       uint64_t flags)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, o, .elem_flags = flags);
 	__u32 count = n;
@@ -119,21 +120,21 @@ int bl_map_update_batch(int fd, const void *keys, const void *values, unsigned i
 		return -EOPNOTSUPP;
 	if (n == 0)
 		return 0;
-	r = batch_ret(bpf_map_update_batch(fd, keys, values, &count, &o), 1);
+	r = values ? bpf_map_update_batch(fd, keys, values, &count, &o)
+		   : bpf_map_delete_batch(fd, keys, &count, NULL);
+	r = batch_ret(r, 1);
 	return r < 0 ? r : (int)count;
+}
+
+int bl_map_update_batch(int fd, const void *keys, const void *values, unsigned int n,
+			uint64_t flags)
+{
+	return batch_write(fd, keys, values, n, flags);
 }
 
 int bl_map_delete_batch(int fd, const void *keys, unsigned int n)
 {
-	__u32 count = n;
-	int r;
-
-	if (batch_off())
-		return -EOPNOTSUPP;
-	if (n == 0)
-		return 0;
-	r = batch_ret(bpf_map_delete_batch(fd, keys, &count, NULL), 1);
-	return r < 0 ? r : (int)count;
+	return batch_write(fd, keys, NULL, n, 0);
 }
 
 const char *bl_strerror(int err)
