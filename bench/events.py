@@ -4,7 +4,8 @@ what bench/events.lua does, with BCC's buffer API.
 
   events.py drain ring|perf UID CMD
   events.py steady ring|perf UID EMIT RATE SECONDS
-Prints "records N seconds S" / "records N cpu_seconds S"."""
+Prints "records N first S" and "records N seconds S" (two drains, as
+bench/events.lua) / "records N cpu_seconds S"."""
 import os
 import resource
 import subprocess
@@ -40,13 +41,15 @@ def cpu():
 
 
 if mode == "drain":
-    subprocess.check_call(sys.argv[4], shell=True)
-    t0 = time.monotonic()
-    if kind == "ring":
-        b.ring_buffer_consume()
-    else:
-        poll(0)
-    print("records %d seconds %.6f" % (state["n"], time.monotonic() - t0), flush=True)
+    for label in ("first", "seconds"):
+        state["n"] = 0
+        subprocess.check_call(sys.argv[4], shell=True)
+        t0 = time.monotonic()
+        if kind == "ring":
+            b.ring_buffer_consume()
+        else:
+            poll(0)
+        print("records %d %s %.6f" % (state["n"], label, time.monotonic() - t0), flush=True)
 else:
     rate, secs = int(sys.argv[5]), int(sys.argv[6])
     p = subprocess.Popen([sys.argv[4], str(uid), str(rate), str(secs)])
