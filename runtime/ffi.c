@@ -72,7 +72,6 @@ static int batch_off(void)
 
 static int batch_ret(int r, int first)
 {
-	r = map_ret(r);
 	if (r == -ENOTSUPP_KERNEL || r == -EOPNOTSUPP || (first && r == -EINVAL))
 		return -EOPNOTSUPP;
 	return r;
