@@ -73,7 +73,8 @@ int bl_attach_fentry(struct bl_object *o, const struct bl_link_spec *s, int flav
 int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
 		    struct bl_link **out, struct bl_err *e)
 {
-	*out = NULL;
+	if (out)
+		*out = NULL;
 	if (bl_object_check_prog(o, fn, e))
 		return -e->code;
 	return bl_attach_fentry(o, &(struct bl_link_spec){
