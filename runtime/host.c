@@ -41,11 +41,11 @@ static void on_signal(int sig)
 			    LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
-void bl_host_install_signals(lua_State *L)
+void bl_host_install_signals(void)
 {
 	struct sigaction sa;
+	sigset_t set;
 
-	hooked_L = L;
 	if (wake[0] < 0 && pipe2(wake, O_NONBLOCK | O_CLOEXEC))
 		wake[0] = wake[1] = -1;
 	memset(&sa, 0, sizeof(sa));
@@ -54,6 +54,20 @@ void bl_host_install_signals(lua_State *L)
 	sa.sa_flags = 0;        /* no SA_RESTART: blocking waits must see EINTR */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* Ctrl-C is how a tracing script ends: a parent that started us with
+	 * them blocked must not make us unstoppable. One already pending is
+	 * delivered here, to the handler. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+void bl_host_hook(lua_State *L)
+{
+	hooked_L = L;
+	if (L && pending)       /* arrived before there was a Lua state to hook */
+		lua_sethook(L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
 int bl_host_interrupted(void)

@@ -30,9 +30,12 @@ int bl_host_interrupt_fd(void);
  * finished setting up - probes are attached and it now waits for events. */
 void bl_host_notify_ready(void);
 
-/* main.c's side: install SIGINT/SIGTERM handlers hooking L; the signal
+/* main.c's side: install the SIGINT/SIGTERM handlers (first thing, so no
+ * signal ever finds the default action) and unblock them; then hook L once
+ * it exists (NULL unhooks: lua_close must not be interrupted); the signal
  * that interrupted (for the exit status 128+sig). */
-void bl_host_install_signals(lua_State *L);
+void bl_host_install_signals(void);
+void bl_host_hook(lua_State *L);
 int bl_host_exit_signal(void);
 
 /* Opens the bpflua.core module (runtime/lib_*.c); main.c registers it in

@@ -321,6 +321,13 @@ static int serve_metrics(const struct options *o)
 	return 1;
 }
 
+/* A signal no Lua code was left to see (it came before the state existed,
+ * or during the cleanup) still ends the run as an interrupt. */
+static int interrupted_status(int rc)
+{
+	return bl_host_interrupted() && rc == 0 ? 128 + bl_host_exit_signal() : rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = {0};
@@ -328,6 +335,7 @@ int main(int argc, char **argv)
 	lua_State *L;
 	int rc;
 
+	bl_host_install_signals();
 	if (parse_args(argc, argv, &o))
 		return 1;
 	if (o.help) {
@@ -335,7 +343,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (o.cache_info || o.cache_clear)
-		return cache_command(&o);
+		return interrupted_status(cache_command(&o));
 	if (o.version) {
 		print_version();
 		if (!o.script && !o.n_chunks && !o.interactive)
@@ -346,12 +354,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROGNAME ": cannot create the Lua state: out of memory\n");
 		return 1;
 	}
-	bl_host_install_signals(L);
+	bl_host_hook(L);
 	rc = serve_metrics(&o);
 	if (!rc)
 		rc = report(L, lua_cpcall(L, pmain, &c));
 	bl_metrics_stop();
+	bl_host_hook(NULL);
 	lua_close(L);   /* runs every __gc: detaches probes, closes maps */
 	fflush(stdout);
-	return rc;
+	return interrupted_status(rc);
 }

@@ -1,0 +1,234 @@
+/* maps.h - BCC's map declarations as libbpf BTF-defined maps, and their
+ * methods.
+ *
+ * The rewriter turns `m.method(args)` into `__bl_method(m, args)`. In the
+ * rewriter's parse (no __BL_CODEGEN), each map struct also has one typed
+ * function-pointer member per method of its kind, so the original call
+ * type-checks and an unknown method is a clang error naming it; the member
+ * __bl_map marks the struct as a map for the rewriter. In code generation
+ * those members are absent and libbpf sees a plain map definition.
+ */
+#ifndef BPFLUA_MAPS_H
+#define BPFLUA_MAPS_H
+
+#define __BL_PAGE_SIZE 4096
+
+/* The stage is decided where a map is declared, not where this header is
+ * read: the prelude is precompiled once for both stages (env.c), and code
+ * generation defines __BL_CODEGEN (as 1) on its own command line. Pasted,
+ * an undefined __BL_CODEGEN selects the parse's variant. */
+#define __BL_CAT(a, b) __BL_CAT_(a, b)
+#define __BL_CAT_(a, b) a##b
+#define __BL_PARSE_ONLY(...) __BL_CAT(__BL_PARSE_ONLY_, __BL_CODEGEN)(__VA_ARGS__)
+#define __BL_PARSE_ONLY___BL_CODEGEN(...) __VA_ARGS__
+#define __BL_PARSE_ONLY_1(...)
+
+#define __BL_METHODS_KV(K, V) __BL_PARSE_ONLY(					\
+	typeof(V) *(*lookup)(typeof(K) *);					\
+	long (*update)(typeof(K) *, typeof(V) *);				\
+	long (*insert)(typeof(K) *, typeof(V) *);				\
+	long (*delete)(typeof(K) *);						\
+	typeof(V) *(*lookup_or_try_init)(typeof(K) *, typeof(V) *);		\
+	void (*increment)(typeof(K), ...);					\
+	void (*atomic_increment)(typeof(K), ...);				\
+	int __bl_map;)
+#define __BL_METHODS_PERF __BL_PARSE_ONLY(					\
+	long (*perf_submit)(void *, void *, __u64);				\
+	long (*perf_submit_skb)(void *, __u64, void *, __u64);			\
+	int __bl_map;)
+#define __BL_METHODS_RINGBUF __BL_PARSE_ONLY(					\
+	long (*ringbuf_output)(void *, __u64, __u64);				\
+	void *(*ringbuf_reserve)(__u64);					\
+	void (*ringbuf_submit)(void *, __u64);					\
+	void (*ringbuf_discard)(void *, __u64);					\
+	int __bl_map;)
+#define __BL_METHODS_STACK_TRACE __BL_PARSE_ONLY(				\
+	long (*get_stackid)(void *, __u64);					\
+	int __bl_map;)
+#define __BL_METHODS_QUEUE(V) __BL_PARSE_ONLY(					\
+	long (*push)(typeof(V) *, __u64);					\
+	long (*pop)(typeof(V) *);						\
+	long (*peek)(typeof(V) *);						\
+	int __bl_map;)
+#define __BL_METHODS_PROG __BL_PARSE_ONLY(					\
+	void (*call)(void *, int);						\
+	int __bl_map;)
+
+/* Key/value maps: hash, array and their variants. */
+#define __BL_KV_MAP(_type, _key, _leaf, _name, _size, _flags)			\
+	struct {								\
+		__uint(type, _type);						\
+		__type(key, _key);						\
+		__type(value, _leaf);						\
+		__uint(max_entries, _size);					\
+		__uint(map_flags, _flags);					\
+		__BL_METHODS_KV(_key, _leaf)					\
+	} _name SEC(".maps")
+
+/* BPF_F_TABLE(kind, key, leaf, name, size, flags): kind is BCC's type name,
+ * e.g. hash or "hash" (the rewriter blanks the quotes out). */
+#define BPF_F_TABLE(_kind, _key, _leaf, _name, _size, _flags)			\
+	__BL_TABLE_##_kind(_key, _leaf, _name, _size, _flags)
+#define BPF_TABLE(_kind, _key, _leaf, _name, _size)				\
+	BPF_F_TABLE(_kind, _key, _leaf, _name, _size, 0)
+
+#define __BL_TABLE_hash(k, l, n, s, f)	__BL_KV_MAP(BPF_MAP_TYPE_HASH, k, l, n, s, f)
+#define __BL_TABLE_array(k, l, n, s, f)	__BL_KV_MAP(BPF_MAP_TYPE_ARRAY, k, l, n, s, f)
+#define __BL_TABLE_percpu_hash(k, l, n, s, f) \
+	__BL_KV_MAP(BPF_MAP_TYPE_PERCPU_HASH, k, l, n, s, f)
+#define __BL_TABLE_percpu_array(k, l, n, s, f) \
+	__BL_KV_MAP(BPF_MAP_TYPE_PERCPU_ARRAY, k, l, n, s, f)
+#define __BL_TABLE_lru_hash(k, l, n, s, f) \
+	__BL_KV_MAP(BPF_MAP_TYPE_LRU_HASH, k, l, n, s, f)
+#define __BL_TABLE_lru_percpu_hash(k, l, n, s, f) \
+	__BL_KV_MAP(BPF_MAP_TYPE_LRU_PERCPU_HASH, k, l, n, s, f)
+#define __BL_TABLE_lpm_trie(k, l, n, s, f) \
+	__BL_KV_MAP(BPF_MAP_TYPE_LPM_TRIE, k, l, n, s, (f) | BPF_F_NO_PREALLOC)
+/* As BCC: an int-keyed histogram is an array, any other key a hash. */
+#define __BL_TABLE_histogram(k, l, n, s, f)					\
+	__BL_KV_MAP(__builtin_types_compatible_p(k, int) ?			\
+		    BPF_MAP_TYPE_ARRAY : BPF_MAP_TYPE_HASH, k, l, n, s, f)
+#define __BL_TABLE_perf_output(k, l, n, s, f) BPF_PERF_OUTPUT(n)
+#define __BL_TABLE_stacktrace(k, l, n, s, f) BPF_STACK_TRACE(n, s)
+#define __BL_TABLE_prog(k, l, n, s, f) BPF_PROG_ARRAY(n, s)
+#define __BL_TABLE_queue(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_QUEUE, l, n, s, f)
+#define __BL_TABLE_stack(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_STACK, l, n, s, f)
+
+/* Optional arguments, by argument count. */
+#define __BL_PICK4(_1, _2, _3, _4, NAME, ...) NAME
+#define __BL_PICK3(_1, _2, _3, NAME, ...) NAME
+
+#define BPF_HASH(...) __BL_PICK4(__VA_ARGS__, __BL_HASH4, __BL_HASH3,		\
+				 __BL_HASH2, __BL_HASH1)(hash, __VA_ARGS__)
+#define BPF_PERCPU_HASH(...) __BL_PICK4(__VA_ARGS__, __BL_HASH4, __BL_HASH3,	\
+					__BL_HASH2, __BL_HASH1)(percpu_hash, __VA_ARGS__)
+#define BPF_LRU_HASH(...) __BL_PICK4(__VA_ARGS__, __BL_HASH4, __BL_HASH3,	\
+				     __BL_HASH2, __BL_HASH1)(lru_hash, __VA_ARGS__)
+#define BPF_LPM_TRIE(...) __BL_PICK4(__VA_ARGS__, __BL_HASH4, __BL_HASH3,	\
+				     __BL_HASH2, __BL_HASH1)(lpm_trie, __VA_ARGS__)
+#define __BL_HASH1(kind, n)		__BL_HASH4(kind, n, __u64, __u64, 10240)
+#define __BL_HASH2(kind, n, k)		__BL_HASH4(kind, n, k, __u64, 10240)
+#define __BL_HASH3(kind, n, k, l)	__BL_HASH4(kind, n, k, l, 10240)
+#define __BL_HASH4(kind, n, k, l, s)	BPF_F_TABLE(kind, k, l, n, s, 0)
+
+#define BPF_ARRAY(...) __BL_PICK3(__VA_ARGS__, __BL_ARRAY3, __BL_ARRAY2,	\
+				  __BL_ARRAY1)(array, __VA_ARGS__)
+#define BPF_PERCPU_ARRAY(...) __BL_PICK3(__VA_ARGS__, __BL_ARRAY3, __BL_ARRAY2,	\
+					 __BL_ARRAY1)(percpu_array, __VA_ARGS__)
+#define __BL_ARRAY1(kind, n)		__BL_ARRAY3(kind, n, __u64, 10240)
+#define __BL_ARRAY2(kind, n, l)		__BL_ARRAY3(kind, n, l, 10240)
+#define __BL_ARRAY3(kind, n, l, s)	BPF_F_TABLE(kind, int, l, n, s, 0)
+
+#define BPF_HISTOGRAM(...) __BL_PICK3(__VA_ARGS__, __BL_HIST3, __BL_HIST2,	\
+				      __BL_HIST1)(__VA_ARGS__)
+#define __BL_HIST1(n)			__BL_HIST3(n, int, 64)
+#define __BL_HIST2(n, k)		__BL_HIST3(n, k, 64)
+#define __BL_HIST3(n, k, s)		BPF_F_TABLE(histogram, k, __u64, n, s, 0)
+
+#define BPF_PERF_OUTPUT(_name)							\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);			\
+		__uint(key_size, sizeof(int));					\
+		__uint(value_size, sizeof(__u32));				\
+		__BL_METHODS_PERF						\
+	} _name SEC(".maps")
+
+#define BPF_RINGBUF_OUTPUT(_name, _pages)					\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_RINGBUF);				\
+		__uint(max_entries, (_pages) * __BL_PAGE_SIZE);			\
+		__BL_METHODS_RINGBUF						\
+	} _name SEC(".maps")
+
+#define BPF_STACK_TRACE(_name, _size)						\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_STACK_TRACE);				\
+		__uint(key_size, sizeof(__u32));				\
+		__uint(value_size, 127 * sizeof(__u64));			\
+		__uint(max_entries, _size);					\
+		__BL_METHODS_STACK_TRACE					\
+	} _name SEC(".maps")
+
+#define __BL_QUEUE_MAP(_type, _leaf, _name, _size, _flags)			\
+	struct {								\
+		__uint(type, _type);						\
+		__type(value, _leaf);						\
+		__uint(max_entries, _size);					\
+		__uint(map_flags, _flags);					\
+		__BL_METHODS_QUEUE(_leaf)					\
+	} _name SEC(".maps")
+#define BPF_QUEUE(_name, _leaf, _size) __BL_QUEUE_MAP(BPF_MAP_TYPE_QUEUE, _leaf, _name, _size, 0)
+#define BPF_STACK(_name, _leaf, _size) __BL_QUEUE_MAP(BPF_MAP_TYPE_STACK, _leaf, _name, _size, 0)
+
+#define BPF_PROG_ARRAY(_name, _size)						\
+	struct {								\
+		__uint(type, BPF_MAP_TYPE_PROG_ARRAY);				\
+		__uint(key_size, sizeof(__u32));				\
+		__uint(value_size, sizeof(__u32));				\
+		__uint(max_entries, _size);					\
+		__BL_METHODS_PROG						\
+	} _name SEC(".maps")
+
+/* Methods, as the rewriter emits them: __bl_<method>(map, args...). */
+#define __bl_lookup(m, k) ((typeof(*(m).value) *)bpf_map_lookup_elem(&(m), (k)))
+#define __bl_update(m, k, v) bpf_map_update_elem(&(m), (k), (v), BPF_ANY)
+#define __bl_insert(m, k, v) bpf_map_update_elem(&(m), (k), (v), BPF_NOEXIST)
+#define __bl_delete(m, k) bpf_map_delete_elem(&(m), (k))
+#define __bl_lookup_or_try_init(m, k, init) ({					\
+	typeof(*(m).value) *__bl_v = bpf_map_lookup_elem(&(m), (k));		\
+	if (!__bl_v) {								\
+		bpf_map_update_elem(&(m), (k), (init), BPF_NOEXIST);		\
+		__bl_v = bpf_map_lookup_elem(&(m), (k));			\
+	}									\
+	__bl_v; })
+
+/* increment(key[, n]): the key by value; a missing hash key is inserted. */
+#define __bl_increment(m, ...) __bl_incr(m, 0, __VA_ARGS__, 1, ~)
+#define __bl_atomic_increment(m, ...) __bl_incr(m, 1, __VA_ARGS__, 1, ~)
+#define __bl_incr(m, atomic, k, n, ...) ({					\
+	typeof(*(m).key) __bl_k = (k);						\
+	typeof(*(m).value) *__bl_p = bpf_map_lookup_elem(&(m), &__bl_k);	\
+	if (__bl_p) {								\
+		if (atomic)							\
+			__sync_fetch_and_add(__bl_p, (n));			\
+		else								\
+			*__bl_p += (n);						\
+	} else {								\
+		typeof(*(m).value) __bl_z;					\
+		__builtin_memset(&__bl_z, 0, sizeof(__bl_z));			\
+		__bl_z += (n);							\
+		bpf_map_update_elem(&(m), &__bl_k, &__bl_z, BPF_NOEXIST);	\
+	} })
+
+/* The record type of an output map, for Lua's t:event(data): where a
+ * record is submitted, a function-local static pointer named
+ * __bl_event_<map>, of type typeof(data) *, in section .bl_events. Clang
+ * describes it in the object's BTF (a VAR in DATASEC .bl_events); libbpf
+ * skips the section (no map, nothing loaded), and the runtime looks the
+ * name up (runtime/btf/event_type.c): the type behind typeof(data) is the
+ * record - struct data_t for &data, the pointee of a reserved pointer. A
+ * pointer, whatever data is, so a void * or a large array costs 8 bytes. */
+#define __bl_event_type(m, data)						\
+	static __attribute__((section(".bl_events"), used))			\
+	__typeof__(data) *__bl_event_##m
+#define __bl_perf_submit(m, ctx, data, size) ({				\
+	__bl_event_type(m, data);						\
+	bpf_perf_event_output(ctx, &(m), BPF_F_CURRENT_CPU, data, size); })
+#define __bl_perf_submit_skb(m, ctx, skb_len, data, size)			\
+	bpf_perf_event_output(ctx, &(m),					\
+			      ((__u64)(skb_len) << 32) | BPF_F_CURRENT_CPU, data, size)
+#define __bl_ringbuf_output(m, data, size, flags) ({				\
+	__bl_event_type(m, data);						\
+	bpf_ringbuf_output(&(m), data, size, flags); })
+#define __bl_ringbuf_reserve(m, size) bpf_ringbuf_reserve(&(m), size, 0)
+#define __bl_ringbuf_submit(m, data, flags) ({					\
+	__bl_event_type(m, data);						\
+	bpf_ringbuf_submit(data, flags); })
+#define __bl_ringbuf_discard(m, data, flags) bpf_ringbuf_discard(data, flags)
+#define __bl_get_stackid(m, ctx, flags) bpf_get_stackid(ctx, &(m), flags)
+#define __bl_push(m, v, flags) bpf_map_push_elem(&(m), v, flags)
+#define __bl_pop(m, v) bpf_map_pop_elem(&(m), v)
+#define __bl_peek(m, v) bpf_map_peek_elem(&(m), v)
+#define __bl_call(m, ctx, idx) bpf_tail_call(ctx, &(m), idx)
+
+#endif
