@@ -3,6 +3,8 @@
  * A rejected program's log ends with statistics ("processed N insns ...",
  * "verification time", "stack depth") after the line that says what went
  * wrong; the line before that is usually the instruction being checked.
+ * Some reasons are followed by register state dumps ("infinite loop
+ * detected" by the two states it compared): context, not the reason.
  */
 #include "verifier_log.h"
 
@@ -13,6 +15,7 @@
 static const char *const noise[] = {
 	"processed ", "verification time", "stack depth", "max_states_per_insn",
 	"peak_states", "mark_precise", "last_idx", "regs=", "parent ",
+	"cur state:", "old state:",
 };
 
 static int is_noise(const char *line, size_t n)
