@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "btf/vmlinux_h.h"
+#include "cachetmp.h"
 #include "compile_worker.h"
 #include "compiler.h"
 #include "objcache.h"
@@ -46,7 +47,7 @@ int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
 	struct bl_err ignored = {0};
 	/* The rewritten text DEBUG_PREPROCESSOR shows comes only from a compile. */
 	int cached = bl_objcache_enabled() && !(opts->debug & BL_DEBUG_PREPROCESSOR);
-	int err;
+	int err, lock;
 
 	memset(out, 0, sizeof(*out));
 	if (cached) {
@@ -54,10 +55,13 @@ int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
 		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0)
 			return 0;
 	}
+	/* Writing the cache from here on (vmlinux.h, the PCH, the entry). */
+	lock = bl_cachetmp_hold();
 	err = compile(opts, cancel_fd, out, e);
 	/* A cache that cannot be written only costs the next start a compile. */
 	if (!err && cached)
 		bl_objcache_put(key, out->elf, out->elf_size, &ignored);
+	bl_cachetmp_release(lock);
 	bl_err_clear(&ignored);
 	return err;
 }

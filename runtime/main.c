@@ -18,6 +18,7 @@
 #include <luajit.h>
 #include <lualib.h>
 
+#include "cachetmp.h"
 #include "metrics_http.h"
 #include "compiler.h"
 #include "host.h"
@@ -48,8 +49,8 @@ static void usage(FILE *f)
 		"  -i             enter the interactive prompt after running the script\n"
 		"  -v, --version  print the versions of bpflua, LuaJIT, libbpf and LLVM\n"
 		"  --no-cache     compile every program, neither using nor filling the cache\n"
-		"  --cache-info   print where compiled objects are cached and how many\n"
-		"  --cache-clear  delete every cached compiled object\n"
+		"  --cache-info   print where compiled objects are cached, how many, and stale temp files\n"
+		"  --cache-clear  delete every cached compiled object and stale temp files\n"
 		"  --metrics [ADDR:]PORT  serve the tables the script exports (t:export)\n"
 		"                 as Prometheus metrics on GET /metrics\n"
 		"  -h, --help     print this help\n"
@@ -124,18 +125,22 @@ static int cache_command(const struct options *o)
 {
 	struct bl_err e = {0};
 	char dir[4096];
-	long n;
-	long long bytes;
+	long n, tmp = 0;
+	long long bytes, tmp_bytes = 0;
 	int err;
 
 	if (o->cache_clear) {
-		err = bl_objcache_clear(&n, &e);
+		err = bl_objcache_clear(&n, &e) ?: bl_cachetmp_sweep(1, &tmp, &tmp_bytes, &e);
 		if (!err)
-			printf("removed %ld cached object%s\n", n, n == 1 ? "" : "s");
+			printf("removed %ld cached object%s and %ld stale temporary file%s\n",
+			       n, n == 1 ? "" : "s", tmp, tmp == 1 ? "" : "s");
 	} else {
-		err = bl_objcache_stat(dir, sizeof(dir), &n, &bytes, &e);
+		err = bl_objcache_stat(dir, sizeof(dir), &n, &bytes, &e) ?:
+		      bl_cachetmp_sweep(0, &tmp, &tmp_bytes, &e);
 		if (!err)
-			printf("cache: %s\nobjects: %ld (%lld bytes)\nenabled: %s\n", dir, n, bytes,
+			printf("cache: %s\nobjects: %ld (%lld bytes)\n"
+			       "stale temporary files: %ld (%lld bytes; --cache-clear removes them)\nenabled: %s\n",
+			       dir, n, bytes, tmp, tmp_bytes,
 			       bl_objcache_enabled() ? "yes" : "no (BPFLUA_CACHE or --no-cache)");
 	}
 	if (err)

@@ -17,11 +17,14 @@
 #include "fdio.h"
 #include "sha256.h"
 
-#define MAGIC "BPFLUAO1"
+#define MAGIC "BPFLUAO2"
 
+/* The checksum covers the key as well as the object: an entry copied over
+ * another key's file is refused, not loaded for the wrong program. */
 struct entry_header {
 	char magic[8];
 	uint64_t size;
+	char key[BL_OBJCACHE_KEY_LEN - 1];
 	unsigned char sha[32];
 };
 
@@ -63,8 +66,11 @@ void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_L
 	bl_sha256_hex(d, key);
 }
 
+/* objects/ itself gets the cache directory's checks, and must not be a
+ * symlink (which could lead anywhere). */
 static int objects_dir(char *dir, size_t len, struct bl_err *e)
 {
+	struct stat st;
 	int err = bl_cachedir(dir, len, e);
 
 	if (err)
@@ -74,6 +80,13 @@ static int objects_dir(char *dir, size_t len, struct bl_err *e)
 	strcat(dir, "/objects");
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return bl_errf(e, errno, "cannot create %s: %s", dir, strerror(errno));
+	if (lstat(dir, &st))
+		return bl_errf(e, errno, "%s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return bl_errf(e, ENOTDIR, "cache directory '%s' is not a directory (a symlink or another file); remove it", dir);
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return bl_errf(e, EPERM, "cache directory '%s' is not private (uid %u, mode %04o); remove it",
+			       dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	return 0;
 }
 
@@ -89,25 +102,36 @@ static int entry_path(const char *key, char *path, size_t len, struct bl_err *e)
 	return 0;
 }
 
-/* Reads and checks an entry; NULL when it is not a valid one. */
-static void *read_entry(int fd, size_t *size)
+static void entry_sha(const char *key, const void *elf, size_t size, unsigned char d[32])
+{
+	struct bl_sha256 s;
+
+	bl_sha256_init(&s);
+	bl_sha256_update(&s, key, BL_OBJCACHE_KEY_LEN - 1);
+	bl_sha256_update(&s, elf, size);
+	bl_sha256_final(&s, d);
+}
+
+/* Reads and checks the entry for key; NULL when it is not a valid one. Only
+ * a regular file of ours qualifies: the fd was opened without blocking, so
+ * a FIFO or device at the name costs nothing. */
+static void *read_entry(int fd, const char *key, size_t *size)
 {
 	struct entry_header h;
 	struct stat st;
-	struct bl_sha256 s;
 	unsigned char d[32];
 	void *elf;
 
-	if (fstat(fd, &st) || st.st_uid != geteuid() || (st.st_mode & 022) ||
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) ||
 	    read(fd, &h, sizeof(h)) != sizeof(h) || memcmp(h.magic, MAGIC, 8) ||
+	    memcmp(h.key, key, sizeof(h.key)) ||
 	    (uint64_t)st.st_size != sizeof(h) + h.size || h.size == 0)
 		return NULL;
 	elf = malloc(h.size);
 	if (!elf || read(fd, elf, h.size) != (ssize_t)h.size)
 		goto bad;
-	bl_sha256_init(&s);
-	bl_sha256_update(&s, elf, h.size);
-	bl_sha256_final(&s, d);
+	entry_sha(key, elf, h.size, d);
 	if (memcmp(d, h.sha, 32))
 		goto bad;
 	*size = h.size;
@@ -124,10 +148,14 @@ int bl_objcache_get(const char *key, void **elf, size_t *size, struct bl_err *e)
 
 	if (err)
 		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 && errno == ENOENT)
 		return -ENOENT;
-	*elf = read_entry(fd, size);
+	if (fd < 0) {           /* a symlink (ELOOP) or worse: not an entry */
+		unlink(path);
+		return -ENOENT;
+	}
+	*elf = read_entry(fd, key, size);
 	if (*elf)
 		futimens(fd, NULL);     /* recently used: pruned last */
 	close(fd);
@@ -143,15 +171,13 @@ int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 32];
 	struct entry_header h = { .size = size };
-	struct bl_sha256 s;
 	int fd, err = entry_path(key, path, sizeof(path), e);
 
 	if (err)
 		return err;
 	memcpy(h.magic, MAGIC, 8);
-	bl_sha256_init(&s);
-	bl_sha256_update(&s, elf, size);
-	bl_sha256_final(&s, h.sha);
+	memcpy(h.key, key, sizeof(h.key));
+	entry_sha(key, elf, size, h.sha);
 	fd = bl_tmp_create(path, tmp, sizeof(tmp));
 	if (fd < 0)
 		return bl_errf(e, -fd, "cannot write cache entry %s: %s", path, strerror(-fd));
@@ -163,6 +189,14 @@ int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err
 		return bl_errf(e, -err, "cannot write cache entry %s: %s", path, strerror(-err));
 	prune();
 	return 0;
+}
+
+/* <64 hex digits>.o; temp files are cachetmp.c's. */
+static int is_entry_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n == BL_OBJCACHE_KEY_LEN - 1 + 2 && !strcmp(name + n - 2, ".o");
 }
 
 /* Calls fn on each regular entry in objects/. */
@@ -182,7 +216,7 @@ static int each_entry(int (*fn)(const char *path, const struct stat *st, void *a
 		return bl_errf(e, errno, "cannot read %s: %s", dir, strerror(errno));
 	while ((d = readdir(dp))) {
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (d->d_name[0] != '.' && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		if (is_entry_name(d->d_name) && lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 			fn(path, &st, arg);
 	}
 	closedir(dp);

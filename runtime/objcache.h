@@ -7,9 +7,11 @@
  * LLVM version, and the kernel's identity (bl_kernel_id, btf/kernel_btf.h;
  * tracepoint formats and vmlinux.h derive from the same kernel build).
  * Entries live in <cachedir>/objects/ (cachedir.h: 0700, owner checked);
- * each is written to a temporary file and renamed, and carries a SHA-256 of
- * the object, checked on every read: a truncated or altered entry is
- * deleted and rebuilt, never loaded. A hit refreshes the entry's mtime;
+ * each is written to a temporary file and renamed, and carries its key and
+ * a SHA-256 of key and object, checked on every read: a truncated, altered
+ * or misplaced (another key's) entry is deleted and rebuilt, never loaded.
+ * Reads open without blocking or following symlinks and take only regular
+ * files of ours; objects/ must be a private directory, not a symlink. A hit refreshes the entry's mtime;
  * past 1024 entries, a write drops the least recently used down to 768.
  */
 #ifndef BL_OBJCACHE_H
