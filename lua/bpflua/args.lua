@@ -191,12 +191,61 @@ function M.spec(name, params, opts)
   end
   if not is_self then return parse end
   return function(self, ...)
-    if not is_self(self) then
-      M.error(string.format("%s: call it as %s:%s(...), with a colon",
-        name, opts.receiver or "obj", name))
-    end
+    if not is_self(self) then M.receiver_error(name, opts.receiver) end
     return parse(...)
   end
+end
+
+function M.receiver_error(name, receiver)
+  M.error(string.format("%s: call it as %s:%s(...), with a colon",
+    name, receiver or "obj", name))
+end
+
+-- Makes every public function later stored in the method table `methods`
+-- check its receiver first, so b.attach_kprobe(nil, ...) or t.clear() says
+-- how to call the method instead of failing inside it. Names starting with
+-- "_" (internal hooks) and functions in `except` (class functions that
+-- take no receiver) are stored as they are. Returns the metatable fields
+-- to merge into methods' metatable.
+function M.check_receivers(mt, receiver, is_self, except)
+  mt.__newindex = function(methods, name, f)
+    if type(f) == "function" and type(name) == "string" and not name:find("^_")
+       and not (except and except[f]) then
+      local body = f
+      f = function(self, ...)
+        if not is_self(self) then M.receiver_error(name, receiver) end
+        return body(self, ...)
+      end
+    end
+    rawset(methods, name, f)
+  end
+  return mt
+end
+
+-- Levenshtein distance, for "did you mean".
+local function distance(a, b)
+  local prev, cur = {}, {}
+  for j = 0, #b do prev[j] = j end
+  for i = 1, #a do
+    cur[0] = i
+    for j = 1, #b do
+      local cost = a:byte(i) == b:byte(j) and 0 or 1
+      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+    end
+    prev, cur = cur, prev
+  end
+  return prev[#b]
+end
+
+-- The candidate closest to name (a list of strings), or nil when none is
+-- close enough to be a likely typo (a third of the name's length).
+function M.closest(name, candidates)
+  local best, bestd = nil, math.max(2, math.floor(#name / 3)) + 1
+  for _, c in ipairs(candidates) do
+    local d = distance(name, c)
+    if d < bestd or (d == bestd and best and c < best) then best, bestd = c, d end
+  end
+  return best
 end
 
 return M

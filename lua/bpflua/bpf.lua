@@ -43,11 +43,14 @@ end
 
 -- Class functions work on the class and on an instance alike, as
 -- Python's static methods do.
+local statics = setmetatable({}, { __mode = "k" })
 local function static(f)
-  return function(first, ...)
+  local g = function(first, ...)
     if first == BPF or is_bpf(first) then return f(...) end
     return f(first, ...)
   end
+  statics[g] = true
+  return g
 end
 
 ---------------------------------------------------------------- errors
@@ -147,7 +150,9 @@ local function new(...)
   return self
 end
 
-setmetatable(BPF, { __call = function(_, ...) return new(...) end })
+-- Every method defined from here on checks its receiver (args.lua).
+setmetatable(BPF, args.check_receivers({ __call = function(_, ...) return new(...) end },
+  "b", is_bpf, statics))
 
 ---------------------------------------------------------------- probes
 
@@ -586,11 +591,35 @@ function BPF:get_table(...)
   return open_table(self, "get_table", name, keytype, leaftype)
 end
 
+local function method_names()
+  local names = {}
+  for k, v in pairs(BPF) do
+    if type(k) == "string" and type(v) == "function" and not k:find("^_") then
+      names[#names + 1] = k
+    end
+  end
+  return names
+end
+
+-- b.x is a method, else a table; a name that is neither says so, with the
+-- closest method name (b:attach_perf_evnt is more likely a typo than a
+-- missing table).
 mt.__index = function(self, k)
   local m = BPF[k]
   if m ~= nil then return m end
   if type(k) ~= "string" then return nil end
-  return open_table(self, "BPF", k)
+  local p = priv(self)
+  if p.tables[k] or p.obj:map(k) then return open_table(self, "BPF", k) end
+  local near = args.closest(k, method_names())
+  near = near and "b:" .. near
+  if not near then
+    local names = {}
+    for _, m in ipairs(p.obj:maps()) do names[#names + 1] = m.name end
+    near = args.closest(k, names)
+    near = near and string.format('b["%s"]', near)
+  end
+  raise(string.format("'%s' is not a method of BPF, nor a table in its program (%s)%s", k,
+    table_names(p), near and "; did you mean " .. near .. "?" or ""))
 end
 
 -- For the REPL's Tab completion (bpflua.completion): the methods, and the

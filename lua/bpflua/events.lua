@@ -39,7 +39,7 @@ local EVENTS_PTR = ffi.typeof("struct bl_events *")
 local function method(name, params)
   return args.spec(name, params, {
     receiver = "t",
-    self = function(t) return type(t) == "table" end,
+    self = function(t) return type(t) == "table" and getmetatable(t) ~= nil end,
   })
 end
 
@@ -253,5 +253,7 @@ end
 
 tables.kinds.perf_event_array = Perf
 tables.kinds.ringbuf = Ring
+tables.kind_names.perf_event_array = "perf buffer (BPF_PERF_OUTPUT)"
+tables.kind_names.ringbuf = "ring buffer (BPF_RINGBUF_OUTPUT)"
 
 return M

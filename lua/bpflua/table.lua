@@ -19,6 +19,7 @@
 
 local ffi = require "ffi"
 local args = require "bpflua.args"
+local convert = require "bpflua.convert"
 
 local C = require "bpflua.cdef"
 local ENOENT, E2BIG, ENOSPC, EOPNOTSUPP = 2, 7, 28, 95
@@ -74,19 +75,31 @@ local function fallback_ctype(size)
   return "uint8_t[" .. size .. "]"
 end
 
--- { ct, str, size, kind, new, box (ct[1]), vla (ct[?]) } for one side of a
--- map; ctype may be a string, a ctype, or nil (then by size).
-local function typeinfo(ctype, size)
+-- { ct, str, size, kind, tree, box (ct[1]), vla (ct[?]) } for one side of
+-- a map; ctype may be a string, a ctype, or nil (then by size). `given`
+-- names the get_table argument it came from: then it must be a C type of
+-- the map's size, not silently replaced.
+local function typeinfo(ctype, size, given)
   if size == 0 then return nil end
   local ok, ct = pcall(ffi.typeof, ctype or fallback_ctype(size))
+  if given and not ok then
+    args.error(string.format("get_table: %s '%s' is not a C type: %s", given,
+      tostring(ctype), tostring(ct):gsub("^[^:]*:%d+: ", "")))
+  end
+  if given and ffi.sizeof(ct) ~= size then
+    args.error(string.format("get_table: %s '%s' has %s bytes, the map's %ss have %d",
+      given, tostring(ctype), tostring(ffi.sizeof(ct)), given == "keytype" and "key" or "value", size))
+  end
   if not ok or ffi.sizeof(ct) ~= size then
     -- The BTF type and the map disagree: keep the bytes exact at least.
     ctype = fallback_ctype(size)
     ct = ffi.typeof(ctype)
   end
   local str = type(ctype) == "string" and ctype or tostring(ct)
+  local tree = convert.tree(type(ctype) == "string" and ctype or str:match("^ctype<(.*)>$"))
+  tree.max = tree.kind == "int" and (tree.signed and 2 ^ (tree.bits - 1) or 2 ^ tree.bits) or 0
   return {
-    ct = ct, str = str, size = size, kind = SCALARS[str] or "aggregate",
+    ct = ct, str = str, size = size, kind = SCALARS[str] or "aggregate", tree = tree,
     box = ffi.typeof("$[1]", ct), vla = ffi.typeof("$[?]", ct),
     ptr = ffi.typeof("$ *", ct),
   }
@@ -123,28 +136,38 @@ local function describe(v)
   return type(v)
 end
 
--- Stores v into buf[0] (a ti.box); numbers go straight in, anything else
--- through LuaJIT's conversions (cdata, table of fields, string for char[]),
--- on zeroed memory so struct padding never makes two equal keys differ.
+-- Stores v into buf[0] (a ti.box). A non-negative integer in range goes
+-- straight in (the common case: counters, pids); anything else is first
+-- checked and rewritten by convert.lua (C's conversions, errors for what
+-- the type cannot hold), then stored through LuaJIT's conversions (cdata,
+-- table of fields, string for char[]) on zeroed memory, so struct padding
+-- never makes two equal keys differ.
 local function put(st, ti, buf, v, what)
   if not ti then
     args.error(string.format("table '%s' (%s) has no %ss", st.name, st.info.type, what))
   end
-  if type(v) == "number" and ti.kind ~= "aggregate" then
-    if ti.kind ~= "float" and v % 1 ~= 0 then
-      args.error(string.format("table '%s': %s %s is not an integer (%s type is %s)",
-        st.name, what, tostring(v), what, ti.str))
-    end
+  local tree = ti.tree
+  if type(v) == "number" and tree.kind == "int" and v >= 0 and v < tree.max and v % 1 == 0 then
     buf[0] = v
     return buf
   end
-  if ti.kind == "aggregate" and type(v) ~= "table" and type(v) ~= "cdata"
-     and not (type(v) == "string" and ti.str:find("^char%[")) then
+  local ok, cv = pcall(convert.value, tree, v)
+  if not ok then
+    args.error(string.format("table '%s': bad %s: %s%s", st.name, what, cv,
+      ti.kind == "aggregate" and string.format("; the %s type is %s", what, ti.str) or ""))
+  end
+  if type(cv) == "number" and ti.kind ~= "aggregate" then
+    buf[0] = cv
+    return buf
+  end
+  if ti.kind == "aggregate" and type(cv) ~= "table" and type(cv) ~= "cdata"
+     and not (type(cv) == "string" and ti.str:find("^char%[")) then
     args.error(string.format("table '%s': bad %s (%s): expected a Lua table of fields "
       .. "or a cdata of the %s type %s", st.name, what, type(v), what, ti.str))
   end
   ffi.fill(buf, ti.size)
-  local ok, err = pcall(assign, buf, v)
+  local err
+  ok, err = pcall(assign, buf, cv)
   if not ok then
     err = tostring(err):gsub("^[^:]*:%d+: ", "")
     args.error(string.format("table '%s': bad %s (%s): %s; the %s type is %s",
@@ -169,13 +192,59 @@ local classes = setmetatable({}, { __mode = "k" })
 
 -- A method table inheriting from base, with the instance metatable that
 -- makes t[k] a lookup and t[k] = v an update.
+local function is_table(t)
+  return type(t) == "table" and rawget(t, S) ~= nil
+end
+
+-- The kinds (map types) whose class has method name, for "t:open_perf_buffer
+-- on a hash table".
+local function kinds_with(name)
+  local found = {}
+  for kind, cls in pairs(M.kinds) do
+    if cls[name] ~= nil then found[#found + 1] = kind end
+  end
+  table.sort(found)
+  return found
+end
+
+local function method_names(methods)
+  local names, seen, m = {}, {}, methods
+  while m do
+    for k, v in pairs(m) do
+      if type(v) == "function" and not k:find("^_") and not seen[k] then
+        seen[k] = true
+        names[#names + 1] = k
+      end
+    end
+    m = (getmetatable(m) or {}).__index
+  end
+  return names
+end
+
+-- t.name that is not a method, on a table whose keys cannot be strings: a
+-- method of another kind of table, or a typo.
+local function no_method(t, methods, k)
+  local st = rawget(t, S)
+  local kinds = kinds_with(k)
+  if #kinds > 0 then
+    for i, kind in ipairs(kinds) do kinds[i] = M.kind_names[kind] or kind end
+    args.error(string.format("table '%s' is a %s, not a %s: it has no method '%s'",
+      st.name, M.kind_names[st.info.type] or st.info.type, table.concat(kinds, " or "), k))
+  end
+  local near = args.closest(k, method_names(methods))
+  args.error(string.format("table '%s' (%s) has no method '%s'%s", st.name, st.info.type, k,
+    near and " (did you mean t:" .. near .. "?)" or ""))
+end
+
 function M.class(base)
-  local methods = setmetatable({}, { __index = base })
+  local methods = setmetatable({}, args.check_receivers({ __index = base }, "t", is_table))
   local mt = {
     __index = function(t, k)
       if type(k) == "string" then
         local m = methods[k]
         if m ~= nil then return m end
+        local key = rawget(t, S).key
+        if key and not key.str:find("^char%[") then return no_method(t, methods, k) end
       end
       return methods._get(t, k)
     end,
@@ -509,6 +578,8 @@ M.kinds = {
   array = Array, prog_array = Array, cgroup_array = Array, array_of_maps = Array,
   percpu_hash = PerCpu, lru_percpu_hash = PerCpu, percpu_array = PerCpu,
 }
+-- How errors name a kind (a later kind adds its name here too).
+M.kind_names = {}
 -- Per-CPU arrays are arrays too.
 PerCpu.len = function(self)
   p_len(self)
@@ -524,10 +595,11 @@ end
 --   types (C type strings or ctypes), as get_table's keytype/leaftype do.
 function M.new(info, life, keytype, leaftype)
   local cls = M.kinds[info.type] or Table
+  local kgiven, lgiven = keytype and "keytype", leaftype and "leaftype"
   -- A kind whose maps carry no BTF (stack traces) names its own types.
   if cls._ctypes then keytype, leaftype = cls._ctypes(info, keytype, leaftype) end
-  local key = typeinfo(keytype or info.key_ctype, info.key_size)
-  local val = typeinfo(leaftype or info.value_ctype, info.value_size)
+  local key = typeinfo(keytype or info.key_ctype, info.key_size, kgiven)
+  local val = typeinfo(leaftype or info.value_ctype, info.value_size, lgiven)
   local st = {
     name = info.name, fd = info.fd, info = info, life = life,
     key = key, val = val,
