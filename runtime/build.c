@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,18 @@
 #include "compile_worker.h"
 #include "compiler.h"
 #include "objcache.h"
+
+/* Warnings plus a line of bpflua's own (the cache could not be used). */
+static char *add_notice(char *warnings, const char *notice)
+{
+	char *s;
+
+	if (asprintf(&s, "%s%s%s", notice, warnings && *warnings ? "\n" : "",
+		     warnings ? warnings : "") < 0)
+		return warnings;
+	free(warnings);
+	return s;
+}
 
 static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 		   struct bl_build_result *out, struct bl_err *e)
@@ -33,6 +46,8 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 	err = bl_compile_in_worker(cc, &o, cancel_fd, &r, e);
 	if (err)
 		return err;
+	if (!opts->vmlinux_h && bl_vmlinux_h_notice())
+		r.warnings = add_notice(r.warnings, bl_vmlinux_h_notice());
 	out->elf = r.elf;
 	out->elf_size = r.elf_size;
 	out->rewritten = r.rewritten;

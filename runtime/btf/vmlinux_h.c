@@ -1,6 +1,7 @@
 /* vmlinux_h.c - see vmlinux_h.h */
 #include "vmlinux_h.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -55,6 +56,9 @@ static int write_header(const struct btf *btf, FILE *f)
 		return err;
 	fprintf(f, "\n#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 		"#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n");
+	/* The write's own errno (ENOSPC on a full disk), not a generic EIO. */
+	if (fflush(f) || fsync(fileno(f)))
+		return -errno;
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -87,17 +91,84 @@ static int generate(const char *path, struct bl_err *e)
 	return err;
 }
 
-int bl_vmlinux_h(char *path, size_t path_len, struct bl_err *e)
-{
-	char dir[4096];
-	int err = bl_cachedir(dir, sizeof(dir), e), n;
+/* The private directory of the fallback: removed, with what the compiler
+ * put next to the header (its PCH), when bpflua exits. */
+static char private_dir[4096];
 
-	if (err)
-		return err;
-	n = snprintf(path, path_len, "%s/vmlinux-%s-%d.h", dir, bl_kernel_id(), GENERATOR_VERSION);
-	if (n < 0 || (size_t)n >= path_len)
+static void remove_private_dir(void)
+{
+	char path[4096 + 256];
+	struct dirent *d;
+	DIR *dp = opendir(private_dir);
+
+	while (dp && (d = readdir(dp)))
+		if (snprintf(path, sizeof(path), "%s/%s", private_dir, d->d_name) < (int)sizeof(path))
+			unlink(path);
+	if (dp)
+		closedir(dp);
+	rmdir(private_dir);
+}
+
+/* A cache directory that cannot hold the header (read-only, full, not
+ * ours) must not stop a run: the header goes to a private directory in
+ * $TMPDIR, memory (/dev/shm) or /tmp, for this process only. */
+static int private_copy(char *path, size_t path_len, struct bl_err *e)
+{
+	const char *bases[] = { getenv("TMPDIR"), "/dev/shm", "/tmp" };
+	size_t i;
+	int err;
+
+	for (i = 0; i < 3 && !private_dir[0]; i++) {
+		if (!bases[i] || !*bases[i] ||
+		    snprintf(private_dir, sizeof(private_dir), "%s/bpflua-XXXXXX", bases[i]) >=
+		    (int)sizeof(private_dir) || !mkdtemp(private_dir)) {
+			private_dir[0] = '\0';
+			continue;
+		}
+		atexit(remove_private_dir);
+	}
+	if (!private_dir[0])
+		return bl_errf(e, errno, "vmlinux.h: no writable temporary directory either ($TMPDIR, /dev/shm, /tmp)");
+	if (snprintf(path, path_len, "%s/vmlinux-%s-%d.h", private_dir, bl_kernel_id(),
+		     GENERATOR_VERSION) >= (int)path_len)
 		return bl_errf(e, ENAMETOOLONG, "vmlinux.h: path too long");
 	if (access(path, R_OK) == 0)
 		return 0;
-	return generate(path, e);
+	err = generate(path, e);
+	if (err)
+		bl_err_append(e, "hint: free space in %s, or set $TMPDIR to a writable directory", private_dir);
+	return err;
+}
+
+static char notice[BL_ERR_MSG_MAX + 128];
+
+const char *bl_vmlinux_h_notice(void)
+{
+	return notice[0] ? notice : NULL;
+}
+
+int bl_vmlinux_h(char *path, size_t path_len, struct bl_err *e)
+{
+	struct bl_err cache_err = { 0 };
+	char dir[4096];
+	int err = bl_cachedir(dir, sizeof(dir), &cache_err), n;
+
+	notice[0] = '\0';
+	if (!err) {
+		n = snprintf(path, path_len, "%s/vmlinux-%s-%d.h", dir, bl_kernel_id(), GENERATOR_VERSION);
+		if (n < 0 || (size_t)n >= path_len)
+			err = bl_errf(&cache_err, ENAMETOOLONG, "vmlinux.h: path too long");
+	}
+	if (!err && access(path, R_OK))
+		err = generate(path, &cache_err);
+	/* The kernel's BTF itself failing is not the cache's fault. */
+	if (err && !bl_kernel_btf(e))
+		err = -e->code;
+	else if (err) {
+		snprintf(notice, sizeof(notice), "bpflua: %s; compiling against a private copy of vmlinux.h",
+			 cache_err.msg);
+		err = private_copy(path, path_len, e);
+	}
+	bl_err_clear(&cache_err);
+	return err;
 }

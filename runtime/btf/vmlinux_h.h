@@ -5,6 +5,9 @@
  * preserve_access_index applied to every record, and kept in the cache
  * directory under the kernel's identity (bl_kernel_id, kernel_btf.h), so a
  * new kernel build gets a new header. Written atomically (tmp file + rename).
+ * When the cache directory cannot take it (read-only, full, refused), it
+ * goes to a private directory under $TMPDIR, /dev/shm or /tmp instead,
+ * removed at exit, and bl_vmlinux_h_notice() says why.
  */
 #ifndef BL_VMLINUX_H_H
 #define BL_VMLINUX_H_H
@@ -15,5 +18,8 @@
 
 /* Writes the header's path into `path`; generates it first when missing. */
 int bl_vmlinux_h(char *path, size_t path_len, struct bl_err *e);
+/* Why the last bl_vmlinux_h() used a private copy ("bpflua: ...: No space
+ * left on device; ..."), or NULL. */
+const char *bl_vmlinux_h_notice(void);
 
 #endif
