@@ -189,6 +189,10 @@ end
 
 local I64, U64 = ffi.typeof("int64_t"), ffi.typeof("uint64_t")
 
+local function describe(v)
+  return type(v) == "cdata" and tostring(ffi.typeof(v)) or type(v)
+end
+
 local function int_value(node, v, path)
   local t = type(v)
   if t == "number" then
@@ -220,6 +224,11 @@ end
 
 local convert
 
+-- A cdata LuaJIT may take for an aggregate (not a boxed integer).
+local function aggregate_cdata(v)
+  return type(v) == "cdata" and not ffi.istype(I64, v) and not ffi.istype(U64, v)
+end
+
 local function array_value(node, v, path)
   local t = type(v)
   local elem = node.elem
@@ -230,10 +239,10 @@ local function array_value(node, v, path)
     end
     return v
   end
-  if t == "cdata" then return v end
+  if aggregate_cdata(v) then return v end
   if t ~= "table" then
     fail(path, "expected a Lua table (or cdata) for the array %s[%d], got %s", elem.str or "",
-      node.n, t)
+      node.n, describe(v))
   end
   local base = v[0] ~= nil and 0 or 1
   local out = {}
@@ -249,9 +258,9 @@ end
 
 local function record_value(node, v, path)
   local t = type(v)
-  if t == "cdata" then return v end
+  if aggregate_cdata(v) then return v end
   if t ~= "table" then
-    fail(path, "expected a Lua table of fields (or a cdata), got %s", t)
+    fail(path, "expected a Lua table of fields (or a cdata), got %s", describe(v))
   end
   local out = {}
   for k, x in pairs(v) do

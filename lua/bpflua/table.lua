@@ -98,8 +98,11 @@ local function typeinfo(ctype, size, given)
   local str = type(ctype) == "string" and ctype or tostring(ct)
   local tree = convert.tree(type(ctype) == "string" and ctype or str:match("^ctype<(.*)>$"))
   tree.max = tree.kind == "int" and (tree.signed and 2 ^ (tree.bits - 1) or 2 ^ tree.bits) or 0
+  -- Scalars LuaJIT names differently ("unsigned int") are scalars too.
+  local kind = SCALARS[str] or tree.kind == "int" and (tree.bits == 64 and "int64" or "int")
+    or (tree.kind == "float" or tree.kind == "bool") and tree.kind or "aggregate"
   return {
-    ct = ct, str = str, size = size, kind = SCALARS[str] or "aggregate", tree = tree,
+    ct = ct, str = str, size = size, kind = kind, tree = tree,
     box = ffi.typeof("$[1]", ct), vla = ffi.typeof("$[?]", ct),
     ptr = ffi.typeof("$ *", ct),
   }
@@ -116,7 +119,10 @@ local function state(t)
   return st
 end
 
+local ENOTSUPP = 524   -- the kernel's own "not supported", which libc has no text for
+
 local function strerror(r)
+  if r == -ENOTSUPP then return "not supported for this kind of table" end
   return ffi.string(C.bl_strerror(r))
 end
 M.strerror = strerror
