@@ -4,6 +4,9 @@
 #   make test       unit tests, runtime suites on this kernel, then the VM stage
 #   make install    PREFIX=/usr/local (bin/bpflua, lib/bpflua/bpflua-compiler.so, man page,
 #                   and each tool in scripts/ as bin/bpflua-TOOL)
+#   make SANITIZE=1 test-unit test-host
+#                   the same suites against an ASan+UBSan build in build-san/
+#                   (the test programs stay uninstrumented, in build/testprogs)
 
 PREFIX      ?= /usr/local
 LLVM_CONFIG ?= llvm-config-14
@@ -13,6 +16,11 @@ LUAJIT      ?= luajit
 B           := build
 # the BCC tools: the scripts built on bpflua.tool (the rest are examples)
 TOOLS       := $(shell grep -l 'require "bpflua.tool"' scripts/*.lua)
+SAN         :=
+ifeq ($(SANITIZE),1)
+B           := build-san
+SAN         := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
 
 VERSION     := $(shell cat VERSION)
 LLVM_PREFIX := $(shell $(LLVM_CONFIG) --prefix)
@@ -25,7 +33,7 @@ LIBBPF_HDRS := $(addprefix /usr/include/bpf/,bpf_helpers.h bpf_helper_defs.h bpf
 BUILD_ID    := $(shell cat VERSION $(COMP_CSRC) $(COMP_CXXSRC) runtime/compile/*.h $(BPF_HDRS) $(LIBBPF_HDRS) 2>/dev/null | sha256sum | cut -c1-16)
 WARN        := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS      ?= -O2 -g
-BL_CFLAGS   := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFLUA_VERSION='"$(VERSION)"' \
+BL_CFLAGS   := $(CFLAGS) $(SAN) $(WARN) -std=gnu11 -D_GNU_SOURCE -DBPFLUA_VERSION='"$(VERSION)"' \
                -DBPFLUA_BUILD_ID='"$(BUILD_ID)"' -DBPFLUA_LLVM_VERSION='"$(LLVM_VERSION)"' \
                $(shell pkg-config --cflags luajit libbpf) -iquote runtime
 LLVM_CXX    := $(filter-out -std=% -fno-exceptions,$(shell $(LLVM_CONFIG) --cxxflags)) -std=c++17
@@ -44,20 +52,21 @@ COMP_OBJ    := $(COMP_CSRC:%.c=$(B)/pic/%.o) $(COMP_CXXSRC:%.cpp=$(B)/pic/%.o) \
 
 TESTPROG_SRC := $(wildcard tests/testprogs/*.c)
 # stack_chain again as a non-PIE executable (symbols at link-time addresses).
-TESTPROGS    := $(TESTPROG_SRC:tests/testprogs/%.c=$(B)/testprogs/%) $(B)/testprogs/stack_chain_nopie
+# Always in build/ (uninstrumented, also for SANITIZE=1): the engine runs them there.
+TESTPROGS    := $(TESTPROG_SRC:tests/testprogs/%.c=build/testprogs/%) build/testprogs/stack_chain_nopie
 # Frame pointers: the kernel walks user stacks (get_stackid) through them.
 TESTPROG_CFLAGS := -O1 -g -Wall -fno-inline -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
 UNIT_SRC     := $(wildcard tests/unit/test_*.c)
 UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/unit/%)
 
-.PHONY: all test test-unit test-host test-vm bench install clean testprogs
+.PHONY: all test test-unit test-host test-vm test-fuzz bench install clean testprogs
 all: $(B)/bpflua $(B)/bpflua-compiler.so
 
 $(B)/bpflua: $(HOST_OBJ) $(LUA_OBJ) $(B)/ffi_h.o
-	$(CC) -o $@ $^ -Wl,-E $(HOST_LIBS)
+	$(CC) $(SAN) -o $@ $^ -Wl,-E $(HOST_LIBS)
 
 $(B)/bpflua-compiler.so: $(COMP_OBJ)
-	$(CXX) -shared -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf)
+	$(CXX) $(SAN) -shared -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf)
 
 $(B)/runtime/%.o: runtime/%.c $(wildcard runtime/*.h runtime/*/*.h) bpf-headers/bpflua/flavor.h bpf-headers/bpflua/usdt_spec.h VERSION
 	@mkdir -p $(dir $@)
@@ -69,7 +78,7 @@ $(B)/pic/%.o: %.c $(wildcard runtime/*.h runtime/*/*.h)
 
 $(B)/pic/%.o: %.cpp $(wildcard runtime/*.h runtime/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CFLAGS) -fPIC $(LLVM_CXX) -iquote runtime -c -o $@ $<
+	$(CXX) $(CFLAGS) $(SAN) -fPIC $(LLVM_CXX) -iquote runtime -c -o $@ $<
 
 $(B)/runtime/objcache.o: $(COMP_CSRC) $(COMP_CXXSRC) $(BPF_HDRS)
 
@@ -97,10 +106,10 @@ $(B)/pic/headers.o: $(B)/headers.S
 	$(CC) -c -o $@ $<
 
 testprogs: $(TESTPROGS)
-$(B)/testprogs/%: tests/testprogs/%.c
+build/testprogs/%: tests/testprogs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTPROG_CFLAGS) -o $@ $< -lpthread
-$(B)/testprogs/stack_chain_nopie: tests/testprogs/stack_chain.c
+build/testprogs/stack_chain_nopie: tests/testprogs/stack_chain.c
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTPROG_CFLAGS) -no-pie -o $@ $<
 
@@ -116,7 +125,7 @@ $(B)/unit/%: tests/unit/%.c $(filter-out $(B)/runtime/main.o,$(HOST_OBJ)) $(B)/f
 	@mkdir -p $(dir $@)
 	$(CC) $(BL_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
-test: all testprogs test-unit test-host test-vm
+test: all testprogs test-unit test-host test-fuzz test-vm
 
 test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do $$t; done
@@ -127,6 +136,34 @@ test-host: all testprogs
 
 test-vm: all testprogs
 	tests/vm/run-suites
+
+# Fuzzing (tests/fuzz/): libFuzzer targets built with clang into build-fuzz/;
+# each first replays its kept regression inputs, then fuzzes FUZZ_SECONDS.
+FZ           := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      := clang-14
+FUZZ_CXX     := clang++-14
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
+FUZZ_HOST    := runtime/err.c runtime/embed.c runtime/fdio.c runtime/tracefs.c runtime/cachedir.c runtime/btf/vmlinux_h.c
+FUZZ_RW_OBJ  := $(COMP_CSRC:%.c=$(FZ)/%.o) $(COMP_CXXSRC:%.cpp=$(FZ)/%.o) $(FUZZ_HOST:%.c=$(FZ)/%.o) \
+                $(FZ)/tests/fuzz/fuzz_rewrite.o $(B)/pic/headers.o
+
+$(FZ)/%.o: %.c $(wildcard runtime/*.h runtime/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -std=gnu11 -D_GNU_SOURCE -DBPFLUA_VERSION='"$(VERSION)"' \
+	    $(shell pkg-config --cflags libbpf) -I$(LLVM_PREFIX)/include -iquote runtime -c -o $@ $<
+$(FZ)/%.o: %.cpp $(wildcard runtime/*.h runtime/*/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_FLAGS) $(LLVM_CXX) -iquote runtime -c -o $@ $<
+$(FZ)/fuzz_rewrite: $(FUZZ_RW_OBJ)
+	$(FUZZ_CXX) $(FUZZ_LINK) -o $@ $^ $(COMP_LIBS) $(shell pkg-config --libs libbpf) -lelf -lz
+$(FZ)/fuzz_convert: tests/fuzz/fuzz_convert.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_LINK) $(shell pkg-config --cflags luajit) -o $@ $< $(shell pkg-config --libs luajit)
+
+test-fuzz: $(FZ)/fuzz_convert $(FZ)/fuzz_rewrite
+	tests/fuzz/run $(FZ) $(FUZZ_SECONDS) convert rewrite
 
 # The C (libbpf) side of the table and event stream benchmarks.
 BENCH_BIN := $(B)/bench/events_c $(B)/bench/tables_c $(B)/bench/emit $(B)/bench/events.bpf.o
@@ -155,4 +192,4 @@ install: all
 	done
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(FZ)

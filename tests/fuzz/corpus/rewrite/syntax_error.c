@@ -1,0 +1,1 @@
+int f(void *c){ return 1+; }
