@@ -191,12 +191,12 @@ int bl_objcache_put(const char *key, const void *elf, size_t size, struct bl_err
 	return 0;
 }
 
-/* <64 hex digits>.o; temp files are cachetmp.c's. */
+/* <key>.o; temp files (<key>.o.tmp.<pid>) are cachetmp.c's. */
 static int is_entry_name(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n == BL_OBJCACHE_KEY_LEN - 1 + 2 && !strcmp(name + n - 2, ".o");
+	return name[0] != '.' && n > 2 && !strcmp(name + n - 2, ".o");
 }
 
 /* Calls fn on each regular entry in objects/. */
