@@ -4,7 +4,10 @@ times at random moments and reports what it leaves behind.
 
 The script compiles a program no run has compiled before (a cache miss:
 clang runs), then loads, attaches (a tracepoint and a uprobe) and cleans up
-in a loop, so a kill lands in compile, load, attach or detach. Every tenth
+in a loop, saying each stage on stdout. Even runs are killed after a random
+delay (mostly during compile); odd runs a few ms after a randomly chosen
+stage (attach, detach, load) began, so every stage gets kills whatever the
+build's speed. Every tenth
 run starts from an empty cache directory, so the kill can also land in the
 generation of vmlinux.h and its precompiled header. Prints, one per line:
   stage <name> <count>          where the kills landed (the script's last word)
@@ -83,9 +86,24 @@ def main():
         env = dict(os.environ, BPFLUA_CACHE_DIR=cache)
         p = subprocess.Popen([bpflua, prog, str(i), target], env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        time.sleep(rnd.uniform(0.0, 3.0 if i % 10 == 0 else 0.6))
+        seen = []
+        if i % 2:
+            # Half the kills wait for a stage to begin, however slow this
+            # build is (e.g. under ASan), then land a few ms into it.
+            want = rnd.choice(["attach", "detach", "load"])
+            deadline = time.time() + 120
+            while time.time() < deadline:
+                line = p.stdout.readline().decode(errors="replace").strip()
+                if not line:
+                    break
+                seen.append(line)
+                if line == want:
+                    break
+            time.sleep(rnd.uniform(0.0, 0.005))
+        else:
+            time.sleep(rnd.uniform(0.0, 3.0 if i % 10 == 0 else 0.6))
         p.kill()
-        out = p.communicate()[0].decode(errors="replace").split()
+        out = seen + p.communicate()[0].decode(errors="replace").split()
         stage = out[-1] if out else "start"
         stages[stage] = stages.get(stage, 0) + 1
     for s in sorted(stages):
