@@ -21,7 +21,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	/* A private cache, so the fuzzer never touches the user's. */
 	setenv("BPFLUA_CACHE_DIR", "build-fuzz/cache", 0);
-	if (bl_vmlinux_h(vmlinux, sizeof(vmlinux), NULL, 0, &e)) {
+	if (bl_vmlinux_h(vmlinux, sizeof(vmlinux), &e)) {
 		fprintf(stderr, "fuzz_rewrite: %s\n", e.msg);
 		exit(2);
 	}
