@@ -50,6 +50,8 @@ static void names_sort_unique(struct bl_names *l)
 {
 	size_t w = 0;
 
+	if (!l->n)      /* no array at all: qsort's NULL base is undefined */
+		return;
 	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
 	for (size_t i = 0; i < l->n; i++) {
 		if (w && !strcmp(l->v[w - 1], l->v[i]))
@@ -62,7 +64,8 @@ static void names_sort_unique(struct bl_names *l)
 
 static int names_has(const struct bl_names *l, const char *s)
 {
-	return bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str) != NULL;
+	/* An empty list has no array (bsearch's NULL base is undefined). */
+	return l->n && bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str) != NULL;
 }
 
 static int compile_re(regex_t *re, const char *pat, int full, struct bl_err *e)
