@@ -15,6 +15,7 @@
 -- stores exactly. A type that does not parse (a user's named ctype) is
 -- "opaque": LuaJIT alone converts it.
 
+local bit = require "bit"
 local ffi = require "ffi"
 
 local M = {}
@@ -295,6 +296,23 @@ end
 
 function M.value(node, v)
   return convert(node, v, "")
+end
+
+-- Element i of a float/double array as a Lua number. This LuaJIT loads a
+-- NaN's payload as it is, and a payload that looks like a tagged value
+-- crashes it: any NaN comes back as Lua's own NaN.
+local U64P, U32P = ffi.typeof("const uint64_t *"), ffi.typeof("const uint32_t *")
+function M.float_at(p, i, size)
+  if size == 8 then
+    local u = ffi.cast(U64P, p)[i]
+    if bit.band(tonumber(bit.rshift(u, 52)), 0x7ff) == 0x7ff and u % 0x10000000000000ULL ~= 0 then
+      return 0 / 0
+    end
+  else
+    local u = ffi.cast(U32P, p)[i]
+    if bit.band(u, 0x7f800000) == 0x7f800000 and bit.band(u, 0x7fffff) ~= 0 then return 0 / 0 end
+  end
+  return p[i]
 end
 
 return M

@@ -186,6 +186,7 @@ end
 local function get(ti, buf, i)
   local kind = ti.kind
   if kind == "int64" then return M.num(buf[i]) end
+  if kind == "float" then return convert.float_at(buf, i, ti.size) end
   if kind ~= "aggregate" then return buf[i] end
   local v = ti.ct()
   ffi.copy(v, buf + i, ti.size)

@@ -33,7 +33,7 @@ local function gen(byte, done, depth)
     for i = 1, 8 do b[i] = byte() end
     local d = ffi.new("double[1]")
     ffi.copy(d, string.char(unpack(b)), 8)
-    return d[0]
+    return convert.float_at(d, 0, 8)   -- d[0] itself crashes this LuaJIT on some NaNs
   end
   if tag == 5 then return byte() % 2 == 0 end
   if tag == 6 then return string.rep("x", byte() % 8) end
