@@ -42,7 +42,7 @@ COMP_LIBS   := -L$(LLVM_PREFIX)/lib -Wl,-rpath,$(LLVM_PREFIX)/lib -lclang -lclan
 # The host: everything under runtime/ except the compiler module.
 HOST_SRC    := $(wildcard runtime/*.c runtime/btf/*.c runtime/sym/*.c)
 HOST_OBJ    := $(HOST_SRC:%.c=$(B)/%.o)
-HOST_LIBS   := $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline \
+HOST_LIBS   := $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm -lreadline -lpcre2-8 \
                -lmicrohttpd -lpthread
 LUA_SRC     := $(shell find lua -name '*.lua' | sort)
 LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)

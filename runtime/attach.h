@@ -38,6 +38,7 @@ enum bl_probe_kind {
 	BL_PROBE_KRETFUNC,
 	BL_PROBE_PERF_EVENT,
 	BL_PROBE_USDT,
+	BL_PROBE_LSM,
 };
 
 struct bl_link_info {
@@ -74,6 +75,9 @@ int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
 		   struct bl_link **out, struct bl_err *e);
 int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int ret,
 		    struct bl_link **out, struct bl_err *e);
+/* hook is the LSM hook's name: "bpf" for security_bpf() (attach_lsm.c). */
+int bl_attach_lsm(struct bl_object *o, const char *fn, const char *hook,
+		  struct bl_link **out, struct bl_err *e);
 
 /* A sampling or counting perf event (perf_event_open's arguments). Exactly
  * one of sample_period and sample_freq is non-zero; pid -1 is every

@@ -11,6 +11,7 @@
 #include "cachetmp.h"
 #include "compile_worker.h"
 #include "compiler.h"
+#include "kconfig.h"
 #include "objcache.h"
 
 /* Warnings plus a line of bpflua's own (the cache could not be used). */
@@ -31,7 +32,7 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 	struct bl_compile_opts o = *opts;
 	struct bl_compile_result r = {0};
 	const struct bl_compiler_api *cc;
-	char vmlinux[PATH_MAX];
+	char vmlinux[PATH_MAX], *kheader = NULL;
 	int err;
 
 	if (!o.vmlinux_h) {
@@ -43,7 +44,17 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 	cc = bl_compiler_get(e);
 	if (!cc)
 		return -e->code;
+	/* Made only here, on a miss, in bpflua (the forked worker inherits it):
+	 * the cache key covers the configuration's identity
+	 * (bl_kconfig_identity), not this text. */
+	if (!o.kernel_header) {
+		err = bl_kconfig_header(&kheader, e);
+		if (err)
+			return err;
+		o.kernel_header = kheader;
+	}
 	err = bl_compile_in_worker(cc, &o, cancel_fd, &r, e);
+	free(kheader);
 	if (err)
 		return err;
 	if (!opts->vmlinux_h && bl_vmlinux_h_notice())

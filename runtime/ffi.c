@@ -29,6 +29,11 @@ int bl_map_delete(int fd, const void *key)
 	return bpf_map_delete_elem(fd, key);
 }
 
+int bl_map_lookup_and_delete(int fd, const void *key, void *value)
+{
+	return bpf_map_lookup_and_delete_elem(fd, key, value);
+}
+
 int bl_map_next_key(int fd, const void *key, void *next_key)
 {
 	return bpf_map_get_next_key(fd, key, next_key);

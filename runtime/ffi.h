@@ -18,6 +18,8 @@ int bl_map_update(int fd, const void *key, const void *value, uint64_t flags);
 int bl_map_delete(int fd, const void *key);
 /* key NULL gives the first key; -ENOENT after the last one. */
 int bl_map_next_key(int fd, const void *key, void *next_key);
+/* Queue/stack maps pass key NULL: pop (t:pop()); -ENOENT when empty. */
+int bl_map_lookup_and_delete(int fd, const void *key, void *value);
 /* Snapshot of up to `max` keys, stored back to back in `keys` (each
  * key_size bytes); returns how many, or -errno. */
 int bl_map_keys(int fd, void *keys, unsigned int max, unsigned int key_size);

@@ -33,6 +33,7 @@ static const char *const kind_names[] = {
 	[BL_PROBE_KRETFUNC] = "kretfunc",
 	[BL_PROBE_PERF_EVENT] = "perf_event",
 	[BL_PROBE_USDT] = "usdt",
+	[BL_PROBE_LSM] = "lsm",
 };
 
 int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l)
@@ -256,6 +257,19 @@ static int l_online_cpus(lua_State *L)
 	return 1;
 }
 
+/* o:attach_lsm(fn, hook[, prepare]) */
+static int l_attach_lsm(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *hook = luaL_checkstring(L, 3);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_lsm(o, fn, hook, out_for(L, 4, &l), &e);
+	return attach_result(L, r, l, &e);
+}
+
 void bl_lib_detach_all(lua_State *L, int idx)
 {
 	idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -331,6 +345,7 @@ static const luaL_Reg object_attach_methods[] = {
 	{ "attach_uprobe", l_attach_uprobe },
 	{ "attach_kfunc", l_attach_kfunc },
 	{ "attach_perf_event", l_attach_perf_event },
+	{ "attach_lsm", l_attach_lsm },
 	{ NULL, NULL }
 };
 

@@ -21,6 +21,7 @@
 #include "host.h"
 #include "lib_core.h"
 #include "loader.h"
+#include "../bpf-headers/bpflua/flavor.h"
 
 struct lobject {
 	struct bl_object *o;    /* NULL once closed */
@@ -275,6 +276,28 @@ static int l_object_programs(lua_State *L)
 	return 1;
 }
 
+/* load_prog(fn, prog_type, expected_attach_type, attach_func|nil) -> fd |
+ * nil, msg, log, errno: BCC's load_func; the fd is the object's. */
+static int l_object_load_prog(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	struct bl_prog_spec s = {
+		.fn = luaL_checkstring(L, 2),
+		.type = (enum bpf_prog_type)luaL_checkinteger(L, 3),
+		.expected_attach_type = (enum bpf_attach_type)luaL_optinteger(L, 4, 0),
+		.attach_func = luaL_optstring(L, 5, NULL),
+		.flavor = BL_FLAVOR_NATIVE,
+	};
+	struct bl_err e = { 0 };
+	struct bpf_program *p = bl_object_check_prog(o, s.fn, &e) ? NULL
+				: bl_object_prog(o, &s, &e);
+
+	if (!p)
+		return bl_lib_fail(L, &e);
+	lua_pushinteger(L, bpf_program__fd(p));
+	return 1;
+}
+
 static int l_object_tostring(lua_State *L)
 {
 	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
@@ -292,6 +315,7 @@ static const luaL_Reg object_methods[] = {
 	{ "maps", l_object_maps },
 	{ "map", l_object_map },
 	{ "programs", l_object_programs },
+	{ "load_prog", l_object_load_prog },
 	{ NULL, NULL }
 };
 

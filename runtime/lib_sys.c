@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "btf/kstruct.h"
 #include "features.h"
 #include "host.h"
 #include "lib_core.h"
@@ -68,6 +69,37 @@ static int l_kprobe_functions(lua_State *L)
 	return push_names(L, &l);
 }
 
+/* user_functions(path, re) -> { {name, addr_lo, addr_hi}, ... } | nil, msg:
+ * addresses as two 32-bit halves (a Lua number cannot hold every one). */
+static int l_user_functions(lua_State *L)
+{
+	struct bl_user_fns l;
+	struct bl_err e = { 0 };
+
+	if (bl_user_functions(luaL_checkstring(L, 1), luaL_checkstring(L, 2), &l, &e))
+		return bl_lib_fail(L, &e);
+	lua_createtable(L, (int)l.n, 0);
+	for (size_t i = 0; i < l.n; i++) {
+		lua_createtable(L, 3, 0);
+		lua_pushstring(L, l.v[i].name);
+		lua_rawseti(L, -2, 1);
+		lua_pushnumber(L, (double)(uint32_t)l.v[i].addr);
+		lua_rawseti(L, -2, 2);
+		lua_pushnumber(L, (double)(uint32_t)(l.v[i].addr >> 32));
+		lua_rawseti(L, -2, 3);
+		lua_rawseti(L, -2, (int)i + 1);
+	}
+	bl_user_fns_free(&l);
+	return 1;
+}
+
+/* kernel_struct_has_field(struct, field) -> 1 | 0 | -1 (as BCC's) */
+static int l_kernel_struct_has_field(lua_State *L)
+{
+	lua_pushinteger(L, bl_kstruct_has_field(luaL_checkstring(L, 1), luaL_checkstring(L, 2)));
+	return 1;
+}
+
 /* tracepoints(re) -> { "cat:ev", ... } (sorted) | nil, msg */
 static int l_tracepoints(lua_State *L)
 {
@@ -77,29 +109,6 @@ static int l_tracepoints(lua_State *L)
 	if (bl_tracepoints(luaL_checkstring(L, 1), &l, &e))
 		return bl_lib_fail(L, &e);
 	return push_names(L, &l);
-}
-
-/* user_functions(path, re) -> { {name, addr}, ... } | nil, msg */
-static int l_user_functions(lua_State *L)
-{
-	struct bl_names l;
-	struct bl_err e = { 0 };
-	uint64_t *addrs;
-
-	if (bl_user_functions(luaL_checkstring(L, 1), luaL_checkstring(L, 2), &l, &addrs, &e))
-		return bl_lib_fail(L, &e);
-	lua_createtable(L, (int)l.n, 0);
-	for (size_t i = 0; i < l.n; i++) {
-		lua_createtable(L, 2, 0);
-		lua_pushstring(L, l.v[i]);
-		lua_rawseti(L, -2, 1);
-		lua_pushnumber(L, (lua_Number)addrs[i]);
-		lua_rawseti(L, -2, 2);
-		lua_rawseti(L, -2, (int)i + 1);
-	}
-	bl_names_free(&l);
-	free(addrs);
-	return 1;
 }
 
 /* find_library(name) -> path | nil, msg */
@@ -158,6 +167,7 @@ static const luaL_Reg sys_funcs[] = {
 	{ "kprobe_functions", l_kprobe_functions },
 	{ "tracepoints", l_tracepoints },
 	{ "user_functions", l_user_functions },
+	{ "kernel_struct_has_field", l_kernel_struct_has_field },
 	{ "find_library", l_find_library },
 	{ "tracepoint_exists", l_tracepoint_exists },
 	{ "syscall_prefix", l_syscall_prefix },

@@ -13,6 +13,7 @@
 #include "btf/kernel_btf.h"
 #include "libbpf_log.h"
 #include "loader_int.h"
+#include "shared_maps.h"
 
 static void take_libbpf_log(struct bl_err *e)
 {
@@ -42,8 +43,19 @@ static int open_master(struct bl_object *o, struct bl_err *e)
 	/* Programs load later, per attach point (bl_object_prog). */
 	bpf_object__for_each_program(p, o->master)
 		bpf_program__set_autoload(p, false);
+	err = bl_shared_import(o->master, o->name, e);
+	err = err ?: bl_shared_pins(o->master, o->elf, o->size, o->name, e);
+	if (err)
+		return err;
 	err = bpf_object__load(o->master);
-	if (err) {
+	if (err == -ESRCH) {
+		/* libbpf: "extern 'x' (strong): not resolved" */
+		bl_errf(e, ESRCH, "object '%s': a kernel symbol the program uses (extern "
+			"... __ksym) is not in this kernel's BTF or /proc/kallsyms", o->name);
+		bl_err_append(e, "hint: PAGE_OFFSET with a randomized memory layout reads "
+			      "page_offset_base, which needs kallsyms with data symbols "
+			      "(CONFIG_KALLSYMS_ALL)");
+	} else if (err) {
 		bl_errf(e, bl_libbpf_errno(err), "object '%s': creating its maps failed: %s%s%s",
 			o->name, bl_libbpf_strerror(err), *bl_libbpf_log_last() ? "; " : "",
 			bl_libbpf_log_last());
@@ -53,7 +65,30 @@ static int open_master(struct bl_object *o, struct bl_err *e)
 		else
 			bl_err_append(e, "hint: check the map definitions (type, key/value size, max_entries)");
 	}
-	return err ? bl_libbpf_errno(err) : 0;
+	return err ? bl_libbpf_errno(err) : bl_shared_export(o->master, o, e);
+}
+
+/* The value type a map's definition names (__type(value, T)), from the
+ * object's BTF: libbpf keeps no BTF value type for queues and stacks,
+ * whose values still have one. 0 when unknown. */
+static unsigned int def_value_type(struct bpf_object *obj, const char *map)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int id = btf ? btf__find_by_name_kind(btf, map, BTF_KIND_VAR) : -1;
+
+	t = id > 0 ? btf__type_by_id(btf, btf__resolve_type(btf, btf__type_by_id(btf, id)->type)) : NULL;
+	if (!t || !btf_is_struct(t))
+		return 0;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const struct btf_type *pt = btf__type_by_id(btf, m->type);
+
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), "value") && pt && btf_is_ptr(pt))
+			return pt->type;
+	}
+	return 0;
 }
 
 /* Internal maps (.rodata, .bss, .kconfig) hold global data, not tables. */
@@ -81,6 +116,9 @@ static int collect_maps(struct bl_object *o)
 			.btf_key_type_id = bpf_map__btf_key_type_id(m),
 			.btf_value_type_id = bpf_map__btf_value_type_id(m),
 		};
+		if (!o->maps[o->map_count - 1].btf_value_type_id && !bpf_map__key_size(m))
+			o->maps[o->map_count - 1].btf_value_type_id =
+				def_value_type(o->master, bpf_map__name(m));
 	}
 	return 0;
 }
@@ -150,6 +188,7 @@ void bl_object_close(struct bl_object *o)
 		next = in->next;
 		bl_instance_free(in);
 	}
+	bl_shared_forget(o);
 	bpf_object__close(o->master);
 	free(o->maps);
 	free(o->progs);

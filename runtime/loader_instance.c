@@ -189,13 +189,20 @@ static void describe_load_error(const struct bl_prog_spec *s, int err,
 	if (vlog && bl_verifier_reason(vlog, reason, sizeof(reason))) {
 		bl_errf(e, bl_libbpf_errno(err), "prog '%s': the BPF verifier rejected it (loading as %s): %s",
 			s->fn, as, reason);
+		if (strstr(reason, "GPL-restricted"))
+			bl_err_append(e, "hint: the program's license (#define BPF_LICENSE ...; GPL "
+				      "when it has none) is not GPL-compatible, and the kernel gives "
+				      "this helper to GPL-compatible programs only");
 		bl_err_append(e, "hint: the full verifier log comes with this error");
 		return;
 	}
 	bl_errf(e, bl_libbpf_errno(err), "prog '%s': loading as %s%s%s failed: %s", s->fn, as,
 		s->attach_func ? " of " : "", s->attach_func ? s->attach_func : "",
 		bl_libbpf_strerror(err));
-	if (err == -EPERM && s->type == BPF_PROG_TYPE_TRACING)
+	if (err == -EPERM && s->type == BPF_PROG_TYPE_LSM)
+		bl_err_append(e, "hint: this kernel refuses BPF LSM programs (BPF LSM not active: "
+			      "\"bpf\" missing from /sys/kernel/security/lsm, or lockdown or a sandbox)");
+	else if (err == -EPERM && s->type == BPF_PROG_TYPE_TRACING)
 		bl_err_append(e, "hint: this kernel refuses fentry/fexit programs even for root "
 			      "(lockdown or a sandbox); use attach_tracepoint or attach_raw_tracepoint");
 	else if (err == -EPERM)

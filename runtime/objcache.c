@@ -15,6 +15,7 @@
 #include "btf/kernel_btf.h"
 #include "cachedir.h"
 #include "fdio.h"
+#include "kconfig.h"
 #include "sha256.h"
 
 #define MAGIC "BPFLUAO2"
@@ -48,7 +49,7 @@ void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_L
 {
 	struct bl_sha256 s;
 	unsigned char d[32];
-	char debug[16];
+	char debug[16], ident[PATH_MAX + 64];
 	int i;
 
 	bl_sha256_init(&s);
@@ -61,6 +62,9 @@ void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_L
 	bl_sha256_str(&s, debug);
 	for (i = 0; i < o->n_cflags; i++)
 		bl_sha256_str(&s, o->cflags[i]);
+	bl_sha256_str(&s, o->kernel_header);
+	bl_kconfig_identity(ident, sizeof(ident));
+	bl_sha256_str(&s, ident);
 	bl_sha256_str(&s, o->text);
 	bl_sha256_final(&s, d);
 	bl_sha256_hex(d, key);

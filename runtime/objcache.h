@@ -4,8 +4,9 @@
  * The key hashes everything that changes the compiler's output: the program
  * text, its file name, cflags, debug flags, bpflua's build id (version plus
  * a hash of the compiler sources and BPF headers, fixed at build time), the
- * LLVM version, and the kernel's identity (bl_kernel_id, btf/kernel_btf.h;
- * tracepoint formats and vmlinux.h derive from the same kernel build).
+ * LLVM version, the kernel's identity (bl_kernel_id, btf/kernel_btf.h;
+ * tracepoint formats and vmlinux.h derive from the same kernel build) and
+ * its configuration (kconfig.h: which file, its size and time).
  * Entries live in <cachedir>/objects/ (cachedir.h: 0700, owner checked);
  * each is written to a temporary file and renamed, and carries its key and
  * a SHA-256 of key and object, checked on every read: a truncated, altered

@@ -3,12 +3,12 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fdio.h"
+#include "pyre.h"
 #include "sym/elf_sym.h"
 #include "sym/ksyms.h"
 #include "tracefs.h"
@@ -68,21 +68,10 @@ static int names_has(const struct bl_names *l, const char *s)
 	return l->n && bsearch(&s, l->v, l->n, sizeof(*l->v), cmp_str) != NULL;
 }
 
-static int compile_re(regex_t *re, const char *pat, int full, struct bl_err *e)
+/* BCC anchors its Python expressions: re.fullmatch (full) or re.match. */
+static int compile_re(struct bl_re **re, const char *pat, int full, struct bl_err *e)
 {
-	size_t n = strlen(pat) + 8;
-	char *anchored = malloc(n), msg[256];
-	int r;
-
-	if (!anchored)
-		return bl_errf(e, ENOMEM, "out of memory");
-	snprintf(anchored, n, full ? "^(%s)$" : "^(%s)", pat);
-	r = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
-	free(anchored);
-	if (r == 0)
-		return 0;
-	regerror(r, re, msg, sizeof(msg));
-	return bl_errf(e, EINVAL, "invalid regular expression '%s': %s", pat, msg);
+	return bl_re_compile(pat, full ? BL_RE_FULLMATCH : BL_RE_MATCH, re, e);
 }
 
 static int has_prefix(const char *s, const char *p)
@@ -100,10 +89,10 @@ static int unattachable(const char *fn)
 	       (cold && strspn(cold + 5, ".0123456789") == strlen(cold + 5));
 }
 
-static int add_if(struct bl_names *out, const struct bl_names *deny, regex_t *re,
+static int add_if(struct bl_names *out, const struct bl_names *deny, struct bl_re *re,
 		  const char *fn)
 {
-	if (!*fn || unattachable(fn) || names_has(deny, fn) || regexec(re, fn, 0, NULL, 0))
+	if (!*fn || unattachable(fn) || names_has(deny, fn) || !bl_re_test(re, fn))
 		return 0;
 	return names_add(out, fn, strlen(fn));
 }
@@ -134,7 +123,7 @@ static int load_blacklist(struct bl_names *deny)
 }
 
 /* available_filter_functions: "name [module]" lines. */
-static int from_tracefs(char *text, const struct bl_names *deny, regex_t *re,
+static int from_tracefs(char *text, const struct bl_names *deny, struct bl_re *re,
 			struct bl_names *out)
 {
 	char *line, *next;
@@ -151,7 +140,7 @@ static int from_tracefs(char *text, const struct bl_names *deny, regex_t *re,
 }
 
 /* Under lockdown tracefs hides its list; kallsyms's text symbols are the same. */
-static int from_kallsyms(const struct bl_names *deny, regex_t *re, struct bl_names *out)
+static int from_kallsyms(const struct bl_names *deny, struct bl_re *re, struct bl_names *out)
 {
 	int n, err = 0;
 	const struct bl_ksym *s = bl_ksyms(&n);
@@ -182,7 +171,7 @@ int bl_kprobe_functions(const char *ere, struct bl_names *out, struct bl_err *e)
 {
 	struct bl_names deny = { 0 };
 	char *text = NULL;
-	regex_t re;
+	struct bl_re *re = NULL;
 	int n, err = compile_re(&re, ere, 1, e);
 
 	memset(out, 0, sizeof(*out));
@@ -192,14 +181,14 @@ int bl_kprobe_functions(const char *ere, struct bl_names *out, struct bl_err *e)
 	if (err && bl_ksyms(&n) && n)
 		bl_err_clear(e);        /* kallsyms stands in */
 	else if (err) {
-		regfree(&re);
+		bl_re_free(re);
 		return err;             /* the tracefs error says more */
 	}
 	err = load_blacklist(&deny);
-	err = err ?: text ? from_tracefs(text, &deny, &re, out) : from_kallsyms(&deny, &re, out);
+	err = err ?: text ? from_tracefs(text, &deny, re, out) : from_kallsyms(&deny, re, out);
 	free(text);
 	bl_names_free(&deny);
-	regfree(&re);
+	bl_re_free(re);
 	if (err) {
 		bl_names_free(out);
 		return bl_errf(e, -err, "listing kernel functions: %s", strerror(-err));
@@ -214,7 +203,7 @@ static int is_event_dir(const struct dirent *d)
 }
 
 /* Adds "cat:ev" for each event directory of category `cat` matching re. */
-static int add_category(const char *events, const char *cat, regex_t *re,
+static int add_category(const char *events, const char *cat, struct bl_re *re,
 			struct bl_names *out)
 {
 	char path[512], tp[512];
@@ -229,7 +218,7 @@ static int add_category(const char *events, const char *cat, regex_t *re,
 	while (!err && (d = readdir(dp)))
 		if (is_event_dir(d)) {
 			snprintf(tp, sizeof(tp), "%s:%s", cat, d->d_name);
-			if (regexec(re, tp, 0, NULL, 0) == 0)
+			if (bl_re_test(re, tp))
 				err = names_add(out, tp, strlen(tp));
 		}
 	closedir(dp);
@@ -241,7 +230,7 @@ int bl_tracepoints(const char *ere, struct bl_names *out, struct bl_err *e)
 	const char *dir;
 	char events[512];
 	struct dirent *d;
-	regex_t re;
+	struct bl_re *re = NULL;
 	DIR *dp;
 	int err = compile_re(&re, ere, 0, e);
 
@@ -251,15 +240,15 @@ int bl_tracepoints(const char *ere, struct bl_names *out, struct bl_err *e)
 	dir = bl_tracefs(e);
 	snprintf(events, sizeof(events), "%s/events", dir ? dir : "");
 	if (!dir || !(dp = opendir(events))) {
-		regfree(&re);
+		bl_re_free(re);
 		return dir ? bl_errf(e, errno, "cannot list %s: %s", events, strerror(errno))
 			   : -e->code;
 	}
 	while (!err && (d = readdir(dp)))
 		if (is_event_dir(d))
-			err = add_category(events, d->d_name, &re, out);
+			err = add_category(events, d->d_name, re, out);
 	closedir(dp);
-	regfree(&re);
+	bl_re_free(re);
 	if (err) {
 		bl_names_free(out);
 		return bl_errf(e, -err, "listing tracepoints: %s", strerror(-err));
@@ -268,54 +257,57 @@ int bl_tracepoints(const char *ere, struct bl_names *out, struct bl_err *e)
 	return 0;
 }
 
-struct user_funcs {
-	regex_t *re;
-	struct bl_names *names;
-	uint64_t *addrs;
-	size_t cap;
-};
-
-static int add_user_func(void *ctx, const char *name, uint64_t vaddr)
+void bl_user_fns_free(struct bl_user_fns *l)
 {
-	struct user_funcs *u = ctx;
-	size_t n = u->names->n;
-
-	if (regexec(u->re, name, 0, NULL, 0) != 0)
-		return 0;
-	if (n == u->cap) {
-		size_t cap = u->cap ? u->cap * 2 : 256;
-		uint64_t *a = realloc(u->addrs, cap * sizeof(*a));
-
-		if (!a)
-			return -ENOMEM;
-		u->addrs = a;
-		u->cap = cap;
-	}
-	u->addrs[n] = vaddr;
-	return names_add(u->names, name, strlen(name));
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].name);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
-int bl_user_functions(const char *path, const char *ere, struct bl_names *out,
-		      uint64_t **addrs, struct bl_err *e)
-{
-	regex_t re;
-	struct user_funcs u = { &re, out, NULL, 0 };
+struct user_walk {
+	struct bl_re *re;
+	struct bl_user_fns *out;
 	int err;
+};
+
+static int add_user_fn(const char *name, uint64_t addr, void *ctx)
+{
+	struct user_walk *w = ctx;
+	struct bl_user_fns *l = w->out;
+
+	if (!bl_re_test(w->re, name))
+		return 0;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct bl_user_fn *v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return w->err = -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].name = strdup(name);
+	if (!l->v[l->n].name)
+		return w->err = -ENOMEM;
+	l->v[l->n++].addr = addr;
+	return 0;
+}
+
+int bl_user_functions(const char *path, const char *re, struct bl_user_fns *out,
+		      struct bl_err *e)
+{
+	struct user_walk w = { NULL, out, 0 };
+	int err = compile_re(&w.re, re, 0, e);
 
 	memset(out, 0, sizeof(*out));
-	*addrs = NULL;
-	err = compile_re(&re, ere, 0, e);
 	if (err)
 		return err;
-	err = bl_elf_foreach_func(path, add_user_func, &u, e);
-	regfree(&re);
-	if (err == -ENOMEM)
-		bl_errf(e, ENOMEM, "out of memory");
-	if (err) {
-		bl_names_free(out);
-		free(u.addrs);
-		return err;
-	}
-	*addrs = u.addrs;
-	return 0;
+	err = bl_elf_functions(path, add_user_fn, &w, e);
+	bl_re_free(w.re);
+	if (!err && w.err)
+		err = bl_errf(e, -w.err, "out of memory");
+	if (err)
+		bl_user_fns_free(out);
+	return err;
 }

@@ -1,6 +1,6 @@
 /* probe_list.h - what can be probed, by name: the kernel functions kprobes
- * may attach to and the tracepoints, filtered by a POSIX extended regular
- * expression anchored as BCC anchors its Python ones (re.fullmatch for
+ * may attach to and the tracepoints, filtered by a Python-style regular
+ * expression (pyre.h) anchored as BCC anchors it (re.fullmatch for
  * get_kprobe_functions, re.match for tracepoints).
  */
 #ifndef BL_PROBE_LIST_H
@@ -28,10 +28,20 @@ int bl_kprobe_functions(const char *ere, struct bl_names *out, struct bl_err *e)
  * `ere`, sorted. */
 int bl_tracepoints(const char *ere, struct bl_names *out, struct bl_err *e);
 
-/* Function symbols of the ELF file at path whose name starts with a match
- * of `ere` (BCC's get_user_functions_and_addresses), in symbol table
- * order; addrs[i] (malloc'd) is names' i-th address. */
-int bl_user_functions(const char *path, const char *ere, struct bl_names *out,
-		      uint64_t **addrs, struct bl_err *e);
+/* Function symbols of an ELF file (binary or library) whose name matches
+ * `re` from the start (re.match, as BCC's get_user_functions_and_addresses):
+ * name and address, in symbol-table order, repeats kept. */
+struct bl_user_fn {
+	char *name;
+	uint64_t addr;
+};
+struct bl_user_fns {
+	struct bl_user_fn *v;
+	size_t n, cap;
+};
+
+int bl_user_functions(const char *path, const char *re, struct bl_user_fns *out,
+		      struct bl_err *e);
+void bl_user_fns_free(struct bl_user_fns *l);
 
 #endif

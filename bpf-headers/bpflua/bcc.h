@@ -20,6 +20,7 @@
 #include <bpflua/flavor.h>
 #include <bpflua/kernel_defs.h>
 #include <bpflua/maps.h>
+#include <bpflua/maps_more.h>
 #include <bpflua/regs.h>
 #include <bpflua/helpers.h>
 #include <bpflua/probes.h>

@@ -49,6 +49,4 @@ static __always_inline unsigned int bpf_num_cpus(void)
 
 #define lock_xadd(ptr, val) ((void)__sync_fetch_and_add(ptr, val))
 
-#define BPF_LICENSE(name) char _license[] SEC("license") = #name;
-
 #endif

@@ -100,6 +100,17 @@
 #define O_NONBLOCK		00004000
 #define O_DIRECTORY		00200000
 #define O_CLOEXEC		02000000
+#define O_DSYNC			00010000
+#define FASYNC			00020000
+#define O_DIRECT		00040000
+#define O_LARGEFILE		00100000
+#define O_NOFOLLOW		00400000
+#define O_NOATIME		01000000
+#define __O_SYNC		04000000
+#define O_SYNC			(__O_SYNC | O_DSYNC)
+#define O_PATH			010000000
+#define __O_TMPFILE		020000000
+#define O_TMPFILE		(__O_TMPFILE | O_DIRECTORY)
 #define S_IFMT			00170000
 #define S_IFSOCK		0140000
 #define S_IFLNK			0120000
@@ -131,11 +142,64 @@
 #define REQ_OP_BITS		8
 #define REQ_OP_MASK		((1 << REQ_OP_BITS) - 1)
 
-/* memory and errors (x86_64 page size) */
+/* memory and errors (x86_64 page size; PAGE_OFFSET depends on the
+ * configuration: kconfig_defs.h) */
 #define PAGE_SHIFT		12
 #define PAGE_SIZE		(1UL << PAGE_SHIFT)
 #define MAX_ERRNO		4095
 #define IS_ERR_VALUE(x)		((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+
+/* errno values (uapi/asm-generic/errno-base.h, errno.h): LSM verdicts,
+ * return values of probed functions */
+#ifndef EPERM
+#define EPERM			1
+#define ENOENT			2
+#define ESRCH			3
+#define EINTR			4
+#define EIO			5
+#define ENXIO			6
+#define E2BIG			7
+#define ENOEXEC			8
+#define EBADF			9
+#define ECHILD			10
+#define EAGAIN			11
+#define EWOULDBLOCK		EAGAIN
+#define ENOMEM			12
+#define EACCES			13
+#define EFAULT			14
+#define EBUSY			16
+#define EEXIST			17
+#define EXDEV			18
+#define ENODEV			19
+#define ENOTDIR			20
+#define EISDIR			21
+#define EINVAL			22
+#define ENFILE			23
+#define EMFILE			24
+#define ENOTTY			25
+#define EFBIG			27
+#define ENOSPC			28
+#define ESPIPE			29
+#define EROFS			30
+#define EMLINK			31
+#define EPIPE			32
+#define ERANGE			34
+#define ENOSYS			38
+#define ENOTEMPTY		39
+#define ELOOP			40
+#define ENODATA			61
+#define EOVERFLOW		75
+#define EOPNOTSUPP		95
+#define ENOTSUP			EOPNOTSUPP
+#define EADDRINUSE		98
+#define ENETUNREACH		101
+#define ECONNRESET		104
+#define ENOBUFS			105
+#define ETIMEDOUT		110
+#define ECONNREFUSED		111
+#define EALREADY		114
+#define EINPROGRESS		115
+#endif
 
 /* time */
 #define NSEC_PER_SEC		1000000000ULL
@@ -151,6 +215,49 @@
 #define SIGSEGV			11
 #define SIGTERM			15
 #define SIGSTOP			19
+
+/* tc actions (uapi/linux/pkt_cls.h) */
+#define TC_ACT_UNSPEC		(-1)
+#define TC_ACT_OK		0
+#define TC_ACT_RECLASSIFY	1
+#define TC_ACT_SHOT		2
+#define TC_ACT_PIPE		3
+#define TC_ACT_STOLEN		4
+#define TC_ACT_QUEUED		5
+#define TC_ACT_REPEAT		6
+#define TC_ACT_REDIRECT		7
+#define TC_ACT_TRAP		8
+
+/* byte order (linux/byteorder/generic.h; bpf_endian.h does the work) and
+ * BCC's 64-bit helpers of the same family */
+#ifndef ntohs
+#define ntohs(x)		bpf_ntohs(x)
+#define htons(x)		bpf_htons(x)
+#define ntohl(x)		bpf_ntohl(x)
+#define htonl(x)		bpf_htonl(x)
+#endif
+#define bpf_ntohll(x)		bpf_be64_to_cpu(x)
+#define bpf_htonll(x)		bpf_cpu_to_be64(x)
+
+/* linux/minmax.h, linux/math64.h, linux/kernel.h: every kernel header
+ * brings them in, so BCC programs use them without including anything. */
+#ifndef min_t
+#define min_t(type, x, y)	({ type __bl_x = (x); type __bl_y = (y); __bl_x < __bl_y ? __bl_x : __bl_y; })
+#define max_t(type, x, y)	({ type __bl_x = (x); type __bl_y = (y); __bl_x > __bl_y ? __bl_x : __bl_y; })
+#endif
+#ifndef min
+#define min(x, y)		({ __typeof__(x) __bl_x = (x); __typeof__(y) __bl_y = (y); __bl_x < __bl_y ? __bl_x : __bl_y; })
+#define max(x, y)		({ __typeof__(x) __bl_x = (x); __typeof__(y) __bl_y = (y); __bl_x > __bl_y ? __bl_x : __bl_y; })
+#endif
+#define div_u64(dividend, divisor)	((__u64)(dividend) / (__u32)(divisor))
+#define div64_u64(dividend, divisor)	((__u64)(dividend) / (__u64)(divisor))
+#define div_s64(dividend, divisor)	((__s64)(dividend) / (__s32)(divisor))
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(arr)		(sizeof(arr) / sizeof((arr)[0]))
+#endif
+#ifndef BIT
+#define BIT(nr)			(1UL << (nr))
+#endif
 
 /* stacks */
 #define PERF_MAX_STACK_DEPTH	127

@@ -103,6 +103,32 @@
 #define __BL_TABLE_queue(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_QUEUE, l, n, s, f)
 #define __BL_TABLE_stack(k, l, n, s, f) __BL_QUEUE_MAP(BPF_MAP_TYPE_STACK, l, n, s, f)
 
+/* Tables shared by the BPF objects of one process (runtime/shared_maps.h):
+ * BPF_TABLE_PUBLIC and BPF_TABLE_SHARED export one under its name (BCC
+ * tells them apart by namespace, which its Python API leaves empty: one
+ * process, one namespace), BPF_TABLE("extern", key, leaf, name, size)
+ * uses the exported one: its type and size come from the exporter. The
+ * marker is a BTF variable in a section libbpf skips. */
+#define __bl_table_mark(_kind, _name)							static __attribute__((section(".bl_shared"), used))				const char __bl_##_kind##__##_name
+#define BPF_TABLE_PUBLIC(_kind, _key, _leaf, _name, _size)				BPF_TABLE(_kind, _key, _leaf, _name, _size); __bl_table_mark(export, _name)
+#define BPF_TABLE_SHARED(...) __BL_PICK_SHARED(__VA_ARGS__, __BL_SHARED6,		__BL_SHARED5)(__VA_ARGS__)
+#define __BL_PICK_SHARED(_1, _2, _3, _4, _5, _6, NAME, ...) NAME
+#define __BL_SHARED5(k, key, leaf, n, s) __BL_SHARED6(k, key, leaf, n, s, 0)
+#define __BL_SHARED6(k, key, leaf, n, s, f)						BPF_F_TABLE(k, key, leaf, n, s, f); __bl_table_mark(export, n)
+#define __BL_TABLE_extern(k, l, n, s, f)						__BL_KV_MAP(BPF_MAP_TYPE_HASH, k, l, n, s, f); __bl_table_mark(extern, n)
+
+/* BPF_TABLE_PINNED(kind, key, leaf, name, size, "/sys/fs/bpf/path"[, flags]):
+ * the table pinned at path, created and pinned there when absent. The
+ * path travels as a string in section .bl_pinned (runtime/shared_maps.h). */
+#define BPF_TABLE_PINNED(...) __BL_PICK_PINNED(__VA_ARGS__, __BL_PINNED7,	\
+	__BL_PINNED6)(__VA_ARGS__)
+#define __BL_PICK_PINNED(_1, _2, _3, _4, _5, _6, _7, NAME, ...) NAME
+#define __BL_PINNED6(k, key, leaf, n, s, path) __BL_PINNED7(k, key, leaf, n, s, path, 0)
+#define __BL_PINNED7(k, key, leaf, n, s, path, f)				\
+	BPF_F_TABLE(k, key, leaf, n, s, f);					\
+	static __attribute__((section(".bl_pinned"), used))			\
+	const char __bl_pinned__##n[] = path
+
 /* Optional arguments, by argument count. */
 #define __BL_PICK4(_1, _2, _3, _4, NAME, ...) NAME
 #define __BL_PICK3(_1, _2, _3, NAME, ...) NAME

@@ -1,7 +1,8 @@
 /* probes.h - BCC's probe-declaring macros.
  *
  * Each declares a program named as the Lua layer auto-attaches it
- * (tracepoint__cat__ev, raw_tracepoint__ev, kfunc__fn, kretfunc__fn). A
+ * (tracepoint__cat__ev, raw_tracepoint__ev, kfunc__fn, kretfunc__fn,
+ * lsm__hook). A
  * function a macro declares is not marked by the rewriter (its name is not
  * in the user's text), so the macro gives it its section itself; the
  * loader sets each program's type from the attach point used.
@@ -29,6 +30,11 @@
 	__BL_PROG_SECTION("kfunc__" #fn) int BPF_PROG(kfunc__##fn, ##__VA_ARGS__)
 #define KRETFUNC_PROBE(fn, ...)							\
 	__BL_PROG_SECTION("kretfunc__" #fn) int BPF_PROG(kretfunc__##fn, ##__VA_ARGS__)
+
+/* A BPF LSM program on the security hook security_<hook>(args): its
+ * return value is the hook's verdict (0 allows, -errno denies). */
+#define LSM_PROBE(hook, ...)							\
+	__BL_PROG_SECTION("lsm__" #hook) int BPF_PROG(lsm__##hook, ##__VA_ARGS__)
 
 /* __data_loc fields (int data_loc_<field> in the args struct): the low 16
  * bits are the data's offset in the record, the high 16 its length. */

@@ -18,6 +18,8 @@ local events = require "bpflua.events"
 require "bpflua.stacks"
 local perf = require "bpflua.perf"
 local usdt = require "bpflua.usdt"
+local funcs = require "bpflua.funcs"
+require "bpflua.table_kinds"
 
 local C = require "bpflua.cdef"
 local raise = args.error
@@ -138,7 +140,7 @@ local function new(...)
   local self = setmetatable({ [P] = {
     obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {},
     probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {},
-               perf_event = {} },
+               perf_event = {}, lsm = {} },
     usdt_slots = 0,
   } }, mt)
   live[self] = true
@@ -197,10 +199,30 @@ local function count(p, group)
   return n
 end
 
+-- Probes open in every live object (BCC's global count, for its quota).
+local function open_probes()
+  local n = 0
+  for obj in pairs(live) do
+    for _, group in pairs(rawget(obj, P).probes) do
+      for _, links in pairs(group) do
+        for _ in pairs(links) do n = n + 1 end
+      end
+    end
+  end
+  return n
+end
+
 -- Runs attach_one for each match; fails only when none attaches, as BCC.
+-- As BCC, an expression may not open more than BCC_PROBE_LIMIT (1000)
+-- probes in all: ".*" would otherwise attach to every kernel function.
 local function attach_each(what, kind, matches, re, attach_one)
   if #matches == 0 then
     raise(string.format("%s: no %s matches '%s'", what, kind, re))
+  end
+  local limit = tonumber(os.getenv("BCC_PROBE_LIMIT") or "") or 1000
+  if open_probes() + #matches > limit then
+    raise(string.format("%s: '%s' makes %d probes; with the %d open that exceeds "
+      .. "the limit of %d probes (BCC_PROBE_LIMIT)", what, re, #matches, open_probes(), limit))
   end
   local errs = {}
   for _, m in ipairs(matches) do
@@ -337,10 +359,17 @@ local function uprobe_key(ret, path, sym, addr, pid)
     sym ~= "" and sym or string.format("0x%x", addr or 0), pid)
 end
 
-local function uprobe(self, what, ret, name, sym, sym_re, addr, fn_name, pid, sym_off)
+local uprobe
+function uprobe(self, what, ret, name, sym, sym_re, addr, fn_name, pid, sym_off)
   local p = priv(self)
-  if sym_re ~= "" then raise(what .. ": sym_re is not supported yet") end
   if name == "" then raise(what .. ": 'name' (a binary or library) is required") end
+  if sym_re ~= "" then
+    -- As BCC: one probe per distinct address whose symbol matches.
+    local addrs = BPF.get_user_addresses(library_path(what, name), sym_re)
+    return attach_each(what, "function of '" .. name .. "'", addrs, sym_re, function(a)
+      uprobe(self, what, ret, name, "", "", a, fn_name, pid, 0)
+    end)
+  end
   if sym == "" and not addr then raise(what .. ": give 'sym' or 'addr'") end
   local path = library_path(what, name)
   local key = uprobe_key(ret, path, sym, addr, pid)
@@ -517,6 +546,7 @@ local function autoload_pass(self, p)
     if rest then self:attach_raw_tracepoint{ tp = rest, fn_name = fn } end
     if fn:match("^kfunc__.") then self:attach_kfunc{ fn_name = fn } end
     if fn:match("^kretfunc__.") then self:attach_kretfunc{ fn_name = fn } end
+    if fn:match("^lsm__.") then self:attach_lsm{ fn_name = fn } end
   end
 end
 
@@ -761,6 +791,59 @@ BPF.tracepoint_exists = static(function(...)
   return core.tracepoint_exists(p_tpexists(...))
 end)
 
+local p_tps = args.spec("get_tracepoints", { { "tp_re", "string", required = true } })
+BPF.get_tracepoints = static(function(...)
+  local tps, msg = core.tracepoints(p_tps(...))
+  if not tps then raise("get_tracepoints: " .. msg) end
+  table.sort(tps)
+  return tps
+end)
+
+-- Function symbols of a binary or library whose name matches sym_re
+-- (re.match), as { {name, addr}, ... } in symbol-table order.
+local function user_functions(what, name, sym_re)
+  local fns, msg = core.user_functions(library_path(what, name), sym_re)
+  if not fns then raise(what .. ": " .. msg) end
+  for i, f in ipairs(fns) do fns[i] = { f[1], f[2] + f[3] * 4294967296 } end
+  return fns
+end
+
+-- Field i of each entry, once each, sorted.
+local function distinct(entries, i)
+  local seen, out = {}, {}
+  for _, e in ipairs(entries) do
+    if not seen[e[i]] then seen[e[i]] = true; out[#out + 1] = e[i] end
+  end
+  table.sort(out)
+  return out
+end
+
+local p_ufns = args.spec("get_user_functions", {
+  { "name", "string", required = true }, { "sym_re", "string", required = true } })
+BPF.get_user_functions = static(function(...)
+  return distinct(user_functions("get_user_functions", p_ufns(...)), 1)
+end)
+
+local p_uaddrs = args.spec("get_user_addresses", {
+  { "name", "string", required = true }, { "sym_re", "string", required = true } })
+BPF.get_user_addresses = static(function(...)
+  return distinct(user_functions("get_user_addresses", p_uaddrs(...)), 2)
+end)
+
+local p_ufas = args.spec("get_user_functions_and_addresses", {
+  { "name", "string", required = true }, { "sym_re", "string", required = true } })
+BPF.get_user_functions_and_addresses = static(function(...)
+  return user_functions("get_user_functions_and_addresses", p_ufas(...))
+end)
+
+-- 1, 0, or -1 (no such struct, no BTF) as BCC's: compare with == 1, since
+-- 0 is true in Lua.
+local p_has_field = args.spec("kernel_struct_has_field", {
+  { "struct_name", "string", required = true }, { "field_name", "string", required = true } })
+BPF.kernel_struct_has_field = static(function(...)
+  return core.kernel_struct_has_field(p_has_field(...))
+end)
+
 BPF.support_raw_tracepoint = static(function() return core.has_raw_tracepoint() end)
 BPF.support_kfunc = static(function() return core.has_fentry() end)
 
@@ -769,19 +852,6 @@ BPF.monotonic_time = static(function()
 end)
 
 local p_findlib = args.spec("find_library", { { "name", "string", required = true } })
--- BCC's: { {name, address}, ... } of the path's function symbols whose
--- name matches sym_re from its start.
-local p_userfns = args.spec("get_user_functions_and_addresses", {
-  { "name", "string", required = true }, { "sym_re", "string", required = true },
-})
-BPF.get_user_functions_and_addresses = static(function(...)
-  local name, sym_re = p_userfns(...)
-  local list, msg = core.user_functions(library_path("get_user_functions_and_addresses", name),
-    sym_re)
-  if not list then raise("get_user_functions_and_addresses: " .. msg) end
-  return list
-end)
-
 local p_findexe = args.spec("find_exe", { { "bin_path", "string", required = true } })
 BPF.find_exe = static(function(...) return usdt.find_exe(p_findexe(...)) end)
 
@@ -844,5 +914,9 @@ BPF.ksymname = static(function(...)
   if r == 0 then return -1 end
   return tables.num(ksym_u64[0])
 end)
+
+-- load_func, program types, attach_lsm (funcs.lua).
+funcs.install(BPF, { priv = priv, method = method, raise = raise, fail = fail,
+                     attach = attach, detach = detach })
 
 return BPF

@@ -4,6 +4,7 @@
 --   M.params                    the methods' parameters (BCC's names, order)
 --   M.print_log2(t, key, ...)   key: the table's key typeinfo; ... = params
 --   M.print_linear(t, key, ...)
+--   M.print_json(t, key, ...)   t:print_json_hist(), M.json_params
 --   M.log2_lines(vals, val_type, strip) / M.linear_lines(...)
 --                               the lines of one histogram, vals[slot]
 --                               (0-based, absent = 0)
@@ -271,6 +272,17 @@ local function sections(name, t, key, bucket_fn, bucket_sort_fn)
   return out, f1.chars and not bucket_fn
 end
 
+-- vals[slot] of a table keyed by the slot itself.
+local function plain_vals(name, t, nvals)
+  local vals = {}
+  for k, v in t:items() do
+    local c = count(v)
+    local i = slot_index(name, k, nvals, c)
+    if i then vals[i] = c end
+  end
+  return vals
+end
+
 local function print_hist(name, lines_of, nvals, t, key, val_type, section_header,
                           section_print_fn, bucket_fn, strip, bucket_sort_fn)
   local out = {}
@@ -286,15 +298,57 @@ local function print_hist(name, lines_of, nvals, t, key, val_type, section_heade
       emit(lines_of(sec.vals, val_type, strip))
     end
   else
-    local vals = {}
-    for k, v in t:items() do
-      local c = count(v)
-      local i = slot_index(name, k, nvals, c)
-      if i then vals[i] = c end
-    end
-    emit(lines_of(vals, val_type, strip))
+    emit(lines_of(plain_vals(name, t, nvals), val_type, strip))
   end
   if #out > 0 then io.write(table.concat(out, "\n"), "\n") end
+end
+
+---------------------------------------------------------------- JSON
+
+M.json_params = {
+  { "val_type", "string", "value" },
+  { "section_header", "string", "Bucket ptr" },
+  { "section_print_fn", "function" },
+  { "bucket_fn", "function" },
+  { "bucket_sort_fn", "function" },
+}
+
+-- What BCC's _print_json_hist prints: the repr() of a Python dict (it
+-- calls print() on the dict, so the text is Python's, not JSON), with the
+-- log2 slots 1..last non-zero as intervals [2^(i-1), 2^i - 1] (slot 1:
+-- [0, 1]) and the section, if any, as a last entry.
+function M.json_line(vals, val_type, section_header, section_repr)
+  local last = 0
+  for i = 0, LOG2_INDEX_MAX - 1 do
+    if vals[i] and vals[i] ~= 0 then last = i end
+  end
+  local data, prev, index = {}, 0, 1
+  for i = 1, last do
+    index = index * 2
+    data[#data + 1] = string.format("{'interval-start': %s, 'interval-end': %s, 'count': %s}",
+      dec(prev), dec(index - 1), dec(vals[i] or 0))
+    prev = index
+  end
+  local s = string.format("{'ts': %s, 'val_type': %s, 'data': [%s]", pyrepr(os.date("%Y-%m-%d %H:%M:%S"), ""),
+    pyrepr(val_type, ""), table.concat(data, ", "))
+  if section_repr then s = s .. ", " .. pyrepr(section_header, "") .. ": " .. section_repr end
+  return s .. "}"
+end
+
+function M.print_json(t, key, val_type, section_header, section_print_fn, bucket_fn,
+                      bucket_sort_fn)
+  local name = "print_json_hist"
+  if key and key.kind == "aggregate" and key.str:find("^struct") then
+    local secs, bytes = sections(name, t, key, bucket_fn, bucket_sort_fn)
+    for _, sec in ipairs(secs) do
+      local label = sec.bucket
+      if section_print_fn then label = section_print_fn(label) end
+      io.write(M.json_line(sec.vals, val_type, section_header,
+        pyrepr_value(label, bytes and not section_print_fn)), "\n")
+    end
+    return
+  end
+  io.write(M.json_line(plain_vals(name, t, LOG2_INDEX_MAX), val_type), "\n")
 end
 
 function M.print_log2(t, key, ...)

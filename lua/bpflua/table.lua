@@ -81,7 +81,8 @@ end
 -- the map's size, not silently replaced.
 local function typeinfo(ctype, size, given)
   if size == 0 then return nil end
-  local ok, ct = pcall(ffi.typeof, ctype or fallback_ctype(size))
+  ctype = ctype or fallback_ctype(size)  -- no BTF type (queues, program arrays)
+  local ok, ct = pcall(ffi.typeof, ctype)
   if given and not ok then
     args.error(string.format("get_table: %s '%s' is not a C type: %s", given,
       tostring(ctype), tostring(ct):gsub("^[^:]*:%d+: ", "")))
@@ -457,6 +458,10 @@ local p_log2 = method("print_log2_hist", hist.params)
 function Table:print_log2_hist(...)
   return hist.print_log2(self, state(self).key, p_log2(self, ...))
 end
+local p_json = method("print_json_hist", hist.json_params)
+function Table:print_json_hist(...)
+  return hist.print_json(self, state(self).key, p_json(self, ...))
+end
 local p_linear = method("print_linear_hist", hist.params)
 function Table:print_linear_hist(...)
   return hist.print_linear(self, state(self).key, p_linear(self, ...))
@@ -619,5 +624,7 @@ end
 function M.state(t)
   return state(t)
 end
+-- Storing into and reading from a key/value buffer (kinds elsewhere).
+M.put, M.get, M.fail = put, get, fail
 
 return M

@@ -20,7 +20,7 @@
 
 #include "../err.h"
 
-#define BL_COMPILER_ABI 2
+#define BL_COMPILER_ABI 3
 
 /* A worker (runtime/compile_worker.h) that ran out of memory exits with this. */
 #define BL_COMPILER_EXIT_NOMEM 86
@@ -33,6 +33,8 @@ struct bl_compile_opts {
 	const char *vmlinux_h;     /* path of this kernel's generated vmlinux.h */
 	const char *include_dir;   /* directory of src_file for "..." includes, or NULL */
 	int debug;                 /* BCC's debug flags (BL_DEBUG_*) */
+	const char *kernel_header; /* the running kernel's CONFIG_* and version macros
+				    * (runtime/kconfig.h), included after the prelude; or NULL */
 };
 
 /* BCC's debug flags bpflua honours (BPF{debug=}); the one place they are

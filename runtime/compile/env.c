@@ -9,6 +9,7 @@
 
 #include "../embed.h"
 #include "codegen.h"
+#include "kinc.h"
 #include "tp_format.h"
 #include "user_tags.h"
 
@@ -94,7 +95,7 @@ static int build_files(struct bl_cc_env *env, struct bl_err *e)
 
 	for (f = bl_embedded_headers; f->name; f++)
 		n++;
-	env->files = calloc(n + 3, sizeof(*env->files));
+	env->files = calloc(n + 4, sizeof(*env->files));
 	if (!env->files)
 		return bl_errf(e, ENOMEM, "out of memory");
 	for (f = bl_embedded_headers; f->name; f++, i++) {
@@ -120,6 +121,22 @@ static void add_header(struct bl_cc_env *env, const char *path, const char *text
 	env->args[env->n_args++] = path;
 }
 
+/* The kernel's CONFIG_* and version macros, then the macros keyed to the
+ * program's kernel #includes: after the prelude (the PCH is the same for
+ * every configuration and program), before the program. */
+static void add_kernel_header(struct bl_cc_env *env, const struct bl_compile_opts *o)
+{
+	const char *shims[BL_KINC_MAX];
+	int i, n = bl_kinc_shims(o->text, shims);
+
+	add_header(env, BL_CC_KCONFIG_HEADER, o->kernel_header);
+	/* The macros of the kernel headers the program includes (kinc.h). */
+	for (i = 0; i < n; i++) {
+		env->args[env->n_args++] = "-include";
+		env->args[env->n_args++] = shims[i];
+	}
+}
+
 /* TRACEPOINT_PROBE's records (the PCH can't know which tracepoints a
  * program names), and the renaming of the program's records named like the
  * kernel's (user_tags.h): headers of their own, after the prelude. */
@@ -137,6 +154,32 @@ static int add_program_headers(struct bl_cc_env *env, const struct bl_compile_op
 	return 0;
 }
 
+/* def is what follows -D: "NAME" or "NAME=value". */
+static int defines_license(const char *def)
+{
+	return !strncmp(def, "BPF_LICENSE", 11) && (def[11] == '\0' || def[11] == '=');
+}
+
+/* As BCC: the license is part of the program's text, so that a caller
+ * cannot load a program under another license. */
+static int check_cflags(const struct bl_compile_opts *o, struct bl_err *e)
+{
+	int i;
+
+	for (i = 0; i < o->n_cflags; i++) {
+		const char *f = o->cflags[i];
+		const char *def = !strcmp(f, "-D") ? (i + 1 < o->n_cflags ? o->cflags[i + 1] : "")
+			: !strncmp(f, "-D", 2) ? f + 2 : "";
+
+		if (defines_license(def)) {
+			bl_errf(e, EINVAL, "compile failed: BPF_LICENSE cannot be given in cflags");
+			bl_err_append(e, "hint: define it in the program's text: #define BPF_LICENSE GPL");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		      const char *vmlinux_dir, struct bl_err *e)
 {
@@ -147,7 +190,8 @@ static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	    asprintf(&builtin_dir, "%s/include", bl_codegen_resource_dir()) < 0)
 		return bl_errf(e, ENOMEM, "out of memory");
 	own(env, builtin_dir);
-	env->args = calloc(BL_CC_PRELUDE_ARGS + N_COMMON + o->n_cflags + 13, sizeof(*env->args));
+	env->args = calloc(BL_CC_PRELUDE_ARGS + N_COMMON + o->n_cflags + 15 + 2 * BL_KINC_MAX,
+			   sizeof(*env->args));
 	if (!env->args)
 		return bl_errf(e, ENOMEM, "out of memory");
 	n = BL_CC_PRELUDE_ARGS;
@@ -200,11 +244,15 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	dir = own(env, strdup(o->vmlinux_h));
 	if (!dir)
 		return bl_errf(e, ENOMEM, "out of memory");
-	err = build_prelude(env, o->vmlinux_h, e);
+	err = check_cflags(o, e);
+	if (!err)
+		err = build_prelude(env, o->vmlinux_h, e);
 	if (!err)
 		err = build_files(env, e);
 	if (!err)
 		err = build_args(env, o, dirname(dir), e);
+	if (!err)
+		add_kernel_header(env, o);
 	if (!err)
 		err = add_program_headers(env, o, e);
 	if (err)

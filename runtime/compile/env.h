@@ -23,6 +23,8 @@
 #define BL_CC_TP_HEADER	BL_CC_INCLUDE "/bpflua/tracepoints.h"
 /* The renaming of the program's records named like the kernel's (user_tags.h). */
 #define BL_CC_USER_TAGS	BL_CC_INCLUDE "/bpflua/user_tags.h"
+/* The running kernel's configuration and version (compile.h: kernel_header). */
+#define BL_CC_KCONFIG_HEADER	BL_CC_INCLUDE "/bpflua/kconfig.h"
 
 struct bl_cc_file {
 	const char *path;	/* absolute, under BL_CC_ROOT */

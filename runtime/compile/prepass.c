@@ -69,7 +69,8 @@ static int ident_char(char c)
 /* BPF_TABLE("hash", ... -> BPF_TABLE( hash , ... */
 static char *unquote_table_kind(char *p, char *start)
 {
-	static const char *const macros[] = { "BPF_TABLE", "BPF_F_TABLE", NULL };
+	static const char *const macros[] = { "BPF_TABLE", "BPF_F_TABLE", "BPF_TABLE_PUBLIC",
+					       "BPF_TABLE_SHARED", "BPF_TABLE_PINNED", NULL };
 	char *q, *end;
 	int i;
 

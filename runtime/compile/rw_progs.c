@@ -72,15 +72,16 @@ static int visit_license(struct bl_rw *rw, CXCursor c)
 	return 0;
 }
 
-/* Appended after the last line, so no line moves. */
+/* Appended after the last line, so no line moves, and after the
+ * program's own `#define BPF_LICENSE ...` (license.h). */
 static int finish_license(struct bl_rw *rw)
 {
 	if (rw->has_license)
 		return 0;
 	return bl_edits_add(&rw->edits, rw->len, rw->len,
 			    rw->len && rw->text[rw->len - 1] != '\n' ?
-			    "\nchar _license[] SEC(\"license\") = \"GPL\";\n" :
-			    "char _license[] SEC(\"license\") = \"GPL\";\n");
+			    "\n#include <bpflua/license.h>\n" :
+			    "#include <bpflua/license.h>\n");
 }
 
 const struct bl_rw_visitor bl_rw_license = {

@@ -216,44 +216,40 @@ int bl_elf_data_sym_addr(const char *path, const char *sym, uint64_t *vaddr,
 	return err;
 }
 
-/* Calls cb for each function symbol of one symbol table section. */
-static int each_func_in(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, bl_elf_func_cb cb,
-			void *ctx)
+static int each_in_section(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh,
+			   int (*fn)(const char *, uint64_t, void *), void *ctx)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t count = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
 	GElf_Sym s;
-	int r = 0;
+	int stop = 0;
 
-	for (size_t i = 0; data && i < count && !r; i++) {
+	for (size_t i = 0; data && i < count && !stop; i++) {
 		const char *name;
 
-		if (gelf_getsym(data, i, &s) && is_func(&s) &&
-		    (name = elf_strptr(elf, sh->sh_link, s.st_name)) && *name)
-			r = cb(ctx, name, s.st_value);
+		if (!gelf_getsym(data, i, &s) || !is_func(&s))
+			continue;
+		name = elf_strptr(elf, sh->sh_link, s.st_name);
+		if (name && *name)
+			stop = fn(name, s.st_value, ctx);
 	}
-	return r;
+	return stop;
 }
 
-int bl_elf_foreach_func(const char *path, bl_elf_func_cb cb, void *ctx, struct bl_err *e)
+int bl_elf_functions(const char *path, int (*fn)(const char *name, uint64_t vaddr, void *ctx),
+		     void *ctx, struct bl_err *e)
 {
 	struct elf_file f;
-	Elf_Scn *scn = NULL, *dyn = NULL, *tab = NULL;
+	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	int err = elf_file_open(path, &f, e);
 
 	if (err)
 		return err;
-	while ((scn = elf_nextscn(f.elf, scn))) {
-		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-			tab = scn;
-		else if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_DYNSYM)
-			dyn = scn;
-	}
-	/* .symtab holds .dynsym's functions too; a stripped file has only .dynsym */
-	scn = tab ? tab : dyn;
-	if (scn && gelf_getshdr(scn, &sh))
-		err = each_func_in(f.elf, scn, &sh, cb, ctx);
+	while ((scn = elf_nextscn(f.elf, scn)))
+		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) &&
+		    each_in_section(f.elf, scn, &sh, fn, ctx))
+			break;
 	elf_file_close(&f);
-	return err;
+	return 0;
 }

@@ -24,10 +24,11 @@ int bl_elf_vaddr_offset(const char *path, uint64_t vaddr, uint64_t *off, struct 
 int bl_elf_data_sym_addr(const char *path, const char *sym, uint64_t *vaddr,
 			 struct bl_err *e);
 
-/* Calls cb(ctx, name, vaddr) for each defined function symbol (FUNC and
- * IFUNC) of .symtab, or of .dynsym when the file is stripped; a non-zero
- * return from cb stops and is returned. -errno with e filled on failure. */
-typedef int (*bl_elf_func_cb)(void *ctx, const char *name, uint64_t vaddr);
-int bl_elf_foreach_func(const char *path, bl_elf_func_cb cb, void *ctx, struct bl_err *e);
+/* Calls fn(name, vaddr, ctx) for each defined function symbol of .symtab
+ * and .dynsym (as BCC's bcc_foreach_function_symbol: a name may come
+ * twice, and several names may share an address); fn returns non-zero to
+ * stop. Returns 0 or -errno with e filled. */
+int bl_elf_functions(const char *path, int (*fn)(const char *name, uint64_t vaddr, void *ctx),
+		     void *ctx, struct bl_err *e);
 
 #endif

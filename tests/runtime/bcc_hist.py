@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """bcc_hist.py - what BCC prints for a histogram: the reference of hist.test.
 
-    bcc_hist.py log2|linear DATA [options]
+    bcc_hist.py log2|linear|json DATA [options]
 
-Runs BCC's own code (bcc.table.TableBase.print_log2_hist / print_linear_hist,
+Runs BCC's own code (bcc.table.TableBase.print_log2_hist / print_linear_hist /
+print_json_hist,
 with their decode_c_struct, _print_log2_hist, _print_linear_hist and _stars)
 on a stand-in table holding DATA, so the output is BCC's byte for byte.
 BCC itself is not compiled against a kernel: only its table formatting runs.
@@ -43,6 +44,7 @@ class StandIn:
     decode_c_struct = TableBase.decode_c_struct
     print_log2_hist = TableBase.print_log2_hist
     print_linear_hist = TableBase.print_linear_hist
+    print_json_hist = TableBase.print_json_hist
 
     def __init__(self, key, entries):
         self.Key = key
@@ -54,7 +56,7 @@ class StandIn:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("kind", choices=["log2", "linear"])
+    ap.add_argument("kind", choices=["log2", "linear", "json"])
     ap.add_argument("data")
     ap.add_argument("--sections", action="store_true")
     ap.add_argument("--comm", action="store_true")
@@ -91,7 +93,10 @@ def main():
         kw["bucket_fn"] = lambda b: b // a.bucket_div
     if a.sort:
         kw["bucket_sort_fn"] = lambda l: sorted(l, reverse=a.reverse)
-    if a.kind == "log2":
+    if a.kind == "json":
+        del kw["strip_leading_zero"]
+        t.print_json_hist(**kw)
+    elif a.kind == "log2":
         t.print_log2_hist(**kw)
     else:
         t.print_linear_hist(**kw)

@@ -156,7 +156,7 @@ static void test_programs(void)
 	expect_ok("registers and outputs",
 		  "BPF_PERF_OUTPUT(events);\n"
 		  "BPF_RINGBUF_OUTPUT(rb, 8);\n"
-		  "BPF_LICENSE(GPL);\n"
+		  "#define BPF_LICENSE GPL\n"
 		  "int kprobe__f(struct pt_regs *ctx) {\n"
 		  "    u64 a = PT_REGS_PARM1(ctx), r = PT_REGS_RC(ctx);\n"
 		  "    events.perf_submit(ctx, &a, sizeof(a));\n"
@@ -475,8 +475,8 @@ static void test_kernel_pointers(void)
 		     "    return skp->nope;\n"
 		     "}\n", "prog.c:3:17: error: no member named 'nope' in 'struct sock'");
 	expect_error("an undeclared function",
-		     "int f(void *ctx) {\n    return ntohs(3);\n}\n",
-		     "prog.c:2:12: error: implicit declaration of function 'ntohs'");
+		     "int f(void *ctx) {\n    return bl_no_such_fn(3);\n}\n",
+		     "prog.c:2:12: error: implicit declaration of function 'bl_no_such_fn'");
 }
 
 /* bpf_num_cpus() reads a .rodata global the loader sets. */

@@ -1,0 +1,113 @@
+-- funcs.lua - BCC's function objects and program types on the BPF class:
+--
+--   local fn = b:load_func("name", BPF.SOCKET_FILTER)   -- fn.name, fn.fd
+--   local fns = b:load_funcs(BPF.KPROBE)
+--   b["jump"][2] = fn                                    -- a tail call target
+--   b:attach_lsm{fn_name = "lsm__bpf"}                   -- LSM_PROBE(bpf, ...)
+--
+-- load_func loads a function as a program type without attaching it; the
+-- fd belongs to the BPF object and closes with it (b:cleanup()).
+
+local args = require "bpflua.args"
+
+
+local M = {}
+
+-- BCC's names for the kernel's program types (enum bpf_prog_type).
+local PROG_TYPES = {
+  SOCKET_FILTER = 1, KPROBE = 2, SCHED_CLS = 3, SCHED_ACT = 4, TRACEPOINT = 5,
+  XDP = 6, PERF_EVENT = 7, CGROUP_SKB = 8, CGROUP_SOCK = 9, LWT_IN = 10,
+  LWT_OUT = 11, LWT_XMIT = 12, SOCK_OPS = 13, SK_SKB = 14, CGROUP_DEVICE = 15,
+  SK_MSG = 16, RAW_TRACEPOINT = 17, CGROUP_SOCK_ADDR = 18, CGROUP_SOCKOPT = 25,
+  TRACING = 26, EXTENSION = 28, LSM = 29,
+}
+local TYPE_NAMES = {}
+for name, v in pairs(PROG_TYPES) do TYPE_NAMES[v] = name end
+local TRACE_FENTRY, TRACE_FEXIT, LSM_MAC = 24, 25, 27
+
+-- A function object: fields name, fd and bpf, as BCC's BPF.Function.
+local Function = {}
+Function.__index = Function
+Function.__tostring = function(f)
+  return string.format("bpflua function '%s' (fd %d)", f.name, f.fd)
+end
+M.Function = Function
+
+function M.is_function(x)
+  return getmetatable(x) == Function
+end
+
+-- What a TRACING or LSM program attaches to follows from its name, as in
+-- BCC: kfunc__X / kretfunc__X (fentry/fexit of X), lsm__X (hook X).
+local function attach_target(h, name, prog_type)
+  if prog_type == PROG_TYPES.LSM then
+    local hook = name:match("^lsm__(.+)$")
+    if not hook then h.raise("load_func: an LSM function is named lsm__<hook>, got '" .. name .. "'") end
+    return LSM_MAC, hook
+  end
+  if prog_type == PROG_TYPES.TRACING then
+    local kind, target = name:match("^(k?r?e?t?func)__(.+)$")
+    if kind ~= "kfunc" and kind ~= "kretfunc" then
+      h.raise("load_func: a TRACING function is named kfunc__<function> or kretfunc__<function>, got '"
+        .. name .. "'")
+    end
+    return kind == "kfunc" and TRACE_FENTRY or TRACE_FEXIT, target:match("^vmlinux__(.+)$") or target
+  end
+  return nil, nil
+end
+
+function M.install(BPF, h)
+  for name, v in pairs(PROG_TYPES) do BPF[name] = v end
+
+  local p_load = h.method("load_func", {
+    { "func_name", "string", required = true }, { "prog_type", "integer", required = true },
+    { "device", "any" }, { "attach_type", "integer", -1 },
+  })
+  -- One function object per (name, type), as BCC caches them in self.funcs.
+  function BPF:load_func(...)
+    local name, prog_type = p_load(self, ...)
+    local p = h.priv(self)
+    if not TYPE_NAMES[prog_type] then
+      h.raise(string.format("load_func: unknown program type %d (BPF.KPROBE, BPF.TRACEPOINT, ...)",
+        prog_type))
+    end
+    p.funcs = p.funcs or {}
+    local key = name .. "/" .. prog_type
+    if p.funcs[key] then return p.funcs[key] end
+    local eat, target = attach_target(h, name, prog_type)
+    local fd, msg, log = p.obj:load_prog(name, prog_type, eat, target)
+    if not fd then h.fail(p, msg, log) end
+    local f = setmetatable({ name = name, fd = fd, bpf = self }, Function)
+    p.funcs[key] = f
+    return f
+  end
+
+  local p_loads = h.method("load_funcs", { { "prog_type", "integer", PROG_TYPES.KPROBE } })
+  function BPF:load_funcs(...)
+    local prog_type = p_loads(self, ...)
+    local out = {}
+    for _, name in ipairs(h.priv(self).obj:programs()) do
+      out[#out + 1] = self:load_func(name, prog_type)
+    end
+    return out
+  end
+
+  local p_lsm = h.method("attach_lsm", { { "fn_name", "string", required = true } })
+  function BPF:attach_lsm(...)
+    local fn_name = p_lsm(self, ...)
+    local hook = fn_name:match("^lsm__(.+)$") or fn_name
+    fn_name = "lsm__" .. hook
+    h.attach(h.priv(self), "attach_lsm", "lsm", fn_name, fn_name, function(obj, prep)
+      return obj:attach_lsm(fn_name, hook, prep)
+    end)
+  end
+
+  local p_dlsm = h.method("detach_lsm", { { "fn_name", "string", required = true } })
+  function BPF:detach_lsm(...)
+    local fn_name = p_dlsm(self, ...)
+    fn_name = fn_name:match("^lsm__") and fn_name or "lsm__" .. fn_name
+    h.detach(h.priv(self), "detach_lsm", "lsm", fn_name)
+  end
+end
+
+return M

@@ -1,0 +1,120 @@
+-- table_kinds.lua - tables whose elements are not plain key/value pairs:
+--
+--   program arrays (BPF_PROG_ARRAY): t[i] = fn (a function object from
+--     b:load_func, or a program fd) makes slot i a tail call target; t[i]
+--     reads back the program's id, t[i] = nil empties the slot.
+--   queues and stacks (BPF_QUEUE, BPF_STACK): t:push(v[, flags]),
+--     t:pop(), t:peek() (nil when empty); t:values() pops every element
+--     (at most max_entries), as BCC's; they have no keys, so t[k],
+--     items(), keys() and len() are errors.
+
+local args = require "bpflua.args"
+local tables = require "bpflua.table"
+local funcs = require "bpflua.funcs"
+
+
+local C = require "bpflua.cdef"
+local ENOENT = 2
+
+local function method(name, params)
+  return args.spec(name, params or {}, {
+    receiver = "t",
+    self = function(t) return type(t) == "table" and getmetatable(t) ~= nil end,
+  })
+end
+
+---------------------------------------------------------------- program arrays
+
+local ProgArray = tables.class(tables.kinds.prog_array)
+
+local function prog_fd(st, v)
+  if funcs.is_function(v) then return v.fd end
+  if type(v) == "number" and v % 1 == 0 and v >= 0 then return v end
+  args.error(string.format("table '%s': a program array slot takes a function from "
+    .. "load_func (or a program fd), got %s", st.name, type(v)))
+end
+
+function ProgArray:_set(k, v)
+  local st = tables.state(self)
+  local kp = tables.put(st, st.key, st.kbuf, k, "key")
+  local vp = tables.put(st, st.val, st.vbuf, prog_fd(st, v), "value")
+  local r = C.bl_map_update(st.fd, kp, vp, 0)
+  if r < 0 then tables.fail(st, "update", r) end
+end
+
+-- Unlike an array's, a program array's slots can be emptied.
+function ProgArray:_delete(k)
+  local st = tables.state(self)
+  local r = C.bl_map_delete(st.fd, tables.put(st, st.key, st.kbuf, k, "key"))
+  if r < 0 and r ~= -ENOENT then tables.fail(st, "delete", r) end
+end
+
+tables.kinds.prog_array = ProgArray
+
+---------------------------------------------------------------- queues, stacks
+
+local QueueStack = tables.class(tables.Table)
+
+local function no_keys(what)
+  return function(self)
+    local st = tables.state(self)
+    args.error(string.format("table '%s' (%s) has no keys: use push, pop and peek, not %s",
+      st.name, st.info.type, what))
+  end
+end
+QueueStack._get = no_keys("t[k]")
+QueueStack._set = no_keys("t[k] = v")
+QueueStack._delete = no_keys("t[k] = nil")
+QueueStack.items = no_keys("items()")
+QueueStack.keys = no_keys("keys()")
+QueueStack.len = no_keys("len()")
+
+local p_push = method("push", { { "leaf", "any", required = true }, { "flags", "integer", 0 } })
+-- A Lua table is a struct value, unless it is {leaf = v[, flags = f]}.
+function QueueStack:push(v, ...)
+  local flags
+  if type(v) == "table" and v.leaf == nil then
+    flags = select(1, ...) or 0
+    if type(flags) ~= "number" then p_push(self, v, ...) end
+  else
+    v, flags = p_push(self, v, ...)
+  end
+  local st = tables.state(self)
+  local r = C.bl_map_update(st.fd, nil, tables.put(st, st.val, st.vbuf, v, "value"), flags)
+  if r < 0 then tables.fail(st, "push", r) end
+end
+
+-- pop/peek: the value, or nil when empty.
+local function take(name, f)
+  local parse = method(name)
+  return function(self, ...)
+    parse(self, ...)
+    local st = tables.state(self)
+    local val = st.val
+    local buf = val.kind == "aggregate" and val.ct() or st.vbuf
+    local r = f(st.fd, nil, buf)
+    if r == -ENOENT then return nil end
+    if r < 0 then tables.fail(st, name, r) end
+    if buf ~= st.vbuf then return buf end
+    return tables.get(val, buf, 0)
+  end
+end
+QueueStack.pop = take("pop", function(fd, k, v) return C.bl_map_lookup_and_delete(fd, k, v) end)
+QueueStack.peek = take("peek", function(fd, k, v) return C.bl_map_lookup(fd, k, v) end)
+
+-- values(): pops until empty, as BCC's QueueStack.values() does.
+function QueueStack:values()
+  local out = {}
+  for _ = 1, tables.state(self).info.max_entries do
+    local v = self:pop()
+    if v == nil then break end
+    out[#out + 1] = v
+  end
+  local i = 0
+  return function() i = i + 1; return out[i] end
+end
+
+tables.kinds.queue = QueueStack
+tables.kinds.stack = QueueStack
+
+return {}
