@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -118,18 +119,46 @@ static int parse_addr(const char *spec, struct sockaddr_storage *ss, int *any,
 	return 0;
 }
 
-static struct MHD_Daemon *start(const struct sockaddr_storage *ss, int any, unsigned short port)
+/* No ADDR: every address, IPv6 and IPv4 on one socket. */
+static void any_addr(struct sockaddr_storage *ss, unsigned short port)
 {
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+	struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
 
-	if (any)
-		return MHD_start_daemon(flags | MHD_USE_DUAL_STACK, port, NULL, NULL, on_request,
-					NULL, MHD_OPTION_CONNECTION_LIMIT, 32U,
-					MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
-	if (ss->ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	return MHD_start_daemon(flags, port, NULL, NULL, on_request, NULL,
-				MHD_OPTION_SOCK_ADDR, ss, MHD_OPTION_CONNECTION_LIMIT, 32U,
+	a->sin6_family = AF_INET6;
+	a->sin6_addr = in6addr_any;
+	a->sin6_port = htons(port);
+}
+
+/* The listening socket is made here, not by libmicrohttpd, to set exactly
+ * SO_REUSEADDR: a restarted script gets its port back although connections
+ * it served linger in TIME_WAIT, while a second live exporter on the same
+ * port is still refused (libmicrohttpd's reuse option adds SO_REUSEPORT). */
+static int listen_on(const struct sockaddr_storage *ss)
+{
+	int one = 1, zero = 0;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    (ss->ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) != 0) ||
+	    bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, 64) != 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static struct MHD_Daemon *start(int fd)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, 0, NULL, NULL,
+				on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd,
+				MHD_OPTION_CONNECTION_LIMIT, 32U,
 				MHD_OPTION_CONNECTION_TIMEOUT, 10U, MHD_OPTION_END);
 }
 
@@ -138,19 +167,34 @@ int bl_metrics_serve(const char *spec, struct bl_err *e)
 	struct sockaddr_storage ss = { 0 };
 	unsigned short port = 0;
 	sigset_t all, old;
-	int any, err;
+	int any = 0, err, fd;
 
 	if (daemon_)
 		return bl_errf(e, EBUSY, "metrics are served already");
 	err = parse_addr(spec, &ss, &any, &port, e);
 	if (err)
 		return err;
+	if (any)
+		any_addr(&ss, port);
+	fd = listen_on(&ss);
+	if (fd == -EAFNOSUPPORT && any) {	/* a kernel without IPv6 */
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		*a = (struct sockaddr_in){ .sin_family = AF_INET, .sin_port = htons(port) };
+		fd = listen_on(&ss);
+	}
+	if (fd < 0)
+		return bl_errf(e, -fd, "cannot serve metrics on '%s': %s\n"
+			       "hint: is the port in use? pick another with --metrics [ADDR:]PORT",
+			       spec, strerror(-fd));
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);	/* the server thread inherits it */
 	errno = 0;
-	daemon_ = start(&ss, any, port);
-	err = errno ? errno : EADDRINUSE;
+	daemon_ = start(fd);
+	err = errno ? errno : ENOMEM;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!daemon_)
+		close(fd);
 	if (!daemon_)
 		return bl_errf(e, err, "cannot serve metrics on '%s': %s\n"
 			       "hint: is the port in use? pick another with --metrics [ADDR:]PORT",
