@@ -446,13 +446,17 @@ class Runner:
         return self.run_script(test, cmd, values, deadline, log)
 
     def run_script(self, test, cmd, values, deadline, log):
+        # start_new_session and default SIGINT: the script is stopped as a
+        # terminal's Ctrl-C stops it, even when the engine itself was started
+        # in the background by a shell (which sets SIGINT to ignored, and a
+        # bash script cannot trap a signal ignored at its start).
         rfd, wfd = os.pipe()
         env = dict(os.environ, BPFLUA_READY_FD=str(wfd))
         try:
             proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=env,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, pass_fds=(wfd,),
-                                    start_new_session=True)
+                                    start_new_session=True, preexec_fn=default_sigint)
         finally:
             os.close(wfd)
         readers = Reader(proc.stdout), Reader(proc.stderr)
@@ -607,6 +611,11 @@ def load(paths, name_filter):
     if name_filter:
         tests = [t for t in tests if re.search(name_filter, t.name)]
     return tests, errors
+
+
+def default_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
 
 
 def main(argv=None):
