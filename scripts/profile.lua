@@ -6,7 +6,6 @@
 -- frequent first, or with -f one "comm;outer;...;inner count" line each
 -- (flamegraph.pl's input).
 local tool = require "bpflua.tool"
-local bpflua = require "bpflua"
 
 local p = tool.parser("profile", "Profile CPU stack traces at a timed interval", [[
     ./profile             # profile stack traces at 49 Hertz until Ctrl-C
@@ -102,77 +101,18 @@ b:attach_perf_event{ev_type = BPF.PerfType.SOFTWARE, ev_config = BPF.PerfSWConfi
 tool.every(args.duration, 1, function() end)
 if not args.folded then print() end
 
-local EFAULT, EEXIST = 14, 17
--- -EFAULT is no loss: a sample in user mode has no kernel stack, a kernel
--- thread no user stack. Anything else (-ENOMEM, -EEXIST) is a lost stack.
-local function stack_id_err(id) return id < 0 and id ~= -EFAULT end
-
-local function frames(stacks, id)
-  local out = {}
-  if id >= 0 then for addr in stacks:walk(id) do out[#out + 1] = addr end end
-  return out
-end
-
-local missing, collision = 0, false
-local counts, stacks = b["counts"], b["stack_traces"]
-local rows = {}
-for k, v in counts:items() do rows[#rows + 1] = { k = k, v = tonumber(v) } end
-table.sort(rows, function(x, y) return x.v < y.v end)
-for _, row in ipairs(rows) do
-  local k, v = row.k, row.v
-  local kid, uid, pid = k.kernel_stack_id, k.user_stack_id, k.pid
-  if not args.user_stacks_only and stack_id_err(kid) then
-    missing = missing + 1
-    collision = collision or kid == -EEXIST
-  end
-  if not args.kernel_stacks_only and stack_id_err(uid) then
-    missing = missing + 1
-    collision = collision or uid == -EEXIST
-  end
-  local user, kernel = frames(stacks, uid), frames(stacks, kid)
+local missing, full, keys = tool.print_stacks(b, {
+  folded = args.folded, user_only = args.user_stacks_only, kernel_only = args.kernel_stacks_only,
+  delimited = need_delimiter, module = true, offset = true,
+  pid = function(k) return k.pid end, sym_pid = function(k) return k.pid end,
   -- this kernel's perf event stacks start at the interrupted instruction
-  -- already; BCC's older kernels' did not
-  if kid >= 0 and k.kernel_ip ~= 0 and kernel[1] ~= k.kernel_ip then
-    table.insert(kernel, 1, k.kernel_ip)
-  end
-  local name = bpflua.str(k.name)
-  if args.folded then
-    local line = { name }
-    if not args.kernel_stacks_only then
-      if stack_id_err(uid) then
-        line[#line + 1] = "[Missed User Stack]"
-      else
-        for i = #user, 1, -1 do line[#line + 1] = b:sym(user[i], pid) end
-      end
-    end
-    if not args.user_stacks_only then
-      if need_delimiter and kid >= 0 and uid >= 0 then line[#line + 1] = "-" end
-      if stack_id_err(kid) then
-        line[#line + 1] = "[Missed Kernel Stack]"
-      else
-        for i = #kernel, 1, -1 do line[#line + 1] = b:ksym(kernel[i]) end
-      end
-    end
-    print(string.format("%s %d", table.concat(line, ";"), v))
-  else
-    if not args.user_stacks_only then
-      if stack_id_err(kid) then print("    [Missed Kernel Stack]") end
-      for _, addr in ipairs(kernel) do print("    " .. b:ksym(addr, true, true)) end
-    end
-    if not args.kernel_stacks_only then
-      if need_delimiter and uid >= 0 and kid >= 0 then print("    --") end
-      if stack_id_err(uid) then print("    [Missed User Stack]") end
-      for _, addr in ipairs(user) do print("    " .. b:sym(addr, pid, true, true)) end
-    end
-    print(string.format("    %-16s %s (%d)", "-", name, pid))
-    print(string.format("        %d\n", v))
-  end
-end
-
+  -- already (BCC's older kernels' did not): it is added only if missing
+  kernel_ip = function(k) return k.kernel_ip ~= 0 and k.kernel_ip or nil end,
+})
 if missing > 0 then
   io.stderr:write(string.format("WARNING: %d stack traces could not be displayed.%s\n", missing,
-    collision and " Consider increasing --stack-storage-size." or ""))
+    full and " Consider increasing --stack-storage-size." or ""))
 end
-if #rows >= args.hash_storage_size then
+if keys >= args.hash_storage_size then
   io.stderr:write("WARNING: hash table full. Consider increasing --hash-storage-size.\n")
 end

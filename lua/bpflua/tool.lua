@@ -16,12 +16,15 @@
 --                                         BCC's -e "avg = ..." summaries
 --   has_kprobes(), note(name, what)       say which probe stands in for BCC's
 --   pid_width()                           PID column width from pid_max
+--   print_stacks(b, opts)                 profile's and offcputime's stacks,
+--                                         multi-line or folded
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
 -- ends a tool with status 0 after its final summary, as BCC's tools do.
 local argparse = require "argparse"
 local ffi = require "ffi"
 local core = require "bpflua.core"
 local BPF = require "bpflua.bpf"
+local tables = require "bpflua.table"
 
 local M = {}
 
@@ -255,6 +258,84 @@ function M.every(interval, count, fn)
     end
   end)
   if done then fn(true) end
+end
+
+-- get_stackid's -EFAULT is no loss: a sample in user mode has no kernel
+-- stack, a kernel thread no user stack. Anything else is a lost stack.
+local EFAULT = 14
+local function stack_id_err(id) return id < 0 and id ~= -EFAULT end
+
+local function frames(stacks, id)
+  local out = {}
+  if id >= 0 then for addr in stacks:walk(id) do out[#out + 1] = addr end end
+  return out
+end
+
+local function folded_line(b, o, k, user, kernel)
+  local kid, uid = k.kernel_stack_id, k.user_stack_id
+  local line = { tables.str(k.name) }
+  if not o.kernel_only then
+    if stack_id_err(uid) then line[#line + 1] = "[Missed User Stack]" end
+    for i = #user, 1, -1 do line[#line + 1] = b:sym(user[i], o.sym_pid(k)) end
+  end
+  if not o.user_only then
+    if o.delimited and kid >= 0 and uid >= 0 then line[#line + 1] = "-" end
+    if stack_id_err(kid) then line[#line + 1] = "[Missed Kernel Stack]" end
+    for i = #kernel, 1, -1 do line[#line + 1] = b:ksym(kernel[i]) end
+  end
+  return table.concat(line, ";")
+end
+
+local function print_multiline(b, o, k, user, kernel, value)
+  local kid, uid = k.kernel_stack_id, k.user_stack_id
+  if not o.user_only then
+    if stack_id_err(kid) then print("    [Missed Kernel Stack]") end
+    for _, addr in ipairs(kernel) do print("    " .. b:ksym(addr, o.module, o.offset)) end
+  end
+  if not o.kernel_only then
+    if o.delimited and uid >= 0 and kid >= 0 then print("    --") end
+    if stack_id_err(uid) then print("    [Missed User Stack]") end
+    for _, addr in ipairs(user) do
+      print("    " .. b:sym(addr, o.sym_pid(k), o.module, o.offset))
+    end
+  end
+  print(string.format("    %-16s %s (%d)", "-", tables.str(k.name), o.pid(k)))
+  print(string.format("        %d\n", value))
+end
+
+-- The stacks of b's "counts" (keys with kernel_stack_id, user_stack_id,
+-- name) and "stack_traces", least frequent first, as BCC's profile and
+-- offcputime print them. opts: folded, user_only, kernel_only, delimited
+-- (the "--"/"-" separator), module, offset (symbol detail), pid(k) for
+-- the "- comm (pid)" line, sym_pid(k) for user symbols, kernel_ip(k) (an
+-- address to put first on the kernel stack, or nil). Returns the number of
+-- lost stacks and whether one was lost to a full (-ENOMEM) or colliding
+-- (-EEXIST) stack map.
+function M.print_stacks(b, o)
+  local counts, stacks = b["counts"], b["stack_traces"]
+  local rows = {}
+  for k, v in counts:items() do rows[#rows + 1] = { k = k, v = tonumber(v) } end
+  table.sort(rows, function(x, y) return x.v < y.v end)
+  local missing, full = 0, false
+  for _, row in ipairs(rows) do
+    local k = row.k
+    for _, id in ipairs({ not o.user_only and k.kernel_stack_id or 0,
+                          not o.kernel_only and k.user_stack_id or 0 }) do
+      if stack_id_err(id) then
+        missing = missing + 1
+        full = full or id == -12 or id == -17
+      end
+    end
+    local user, kernel = frames(stacks, k.user_stack_id), frames(stacks, k.kernel_stack_id)
+    local ip = o.kernel_ip and o.kernel_ip(k)
+    if ip and k.kernel_stack_id >= 0 and kernel[1] ~= ip then table.insert(kernel, 1, ip) end
+    if o.folded then
+      print(string.format("%s %d", folded_line(b, o, k, user, kernel), row.v))
+    else
+      print_multiline(b, o, k, user, kernel, row.v)
+    end
+  end
+  return missing, full, #rows
 end
 
 return M
