@@ -172,7 +172,7 @@ text = text:gsub("THREAD_FILTER", thread_filter):gsub("STATE_FILTER", state_filt
 
 local b = BPF{text = text}
 local ok = pcall(b.attach_kprobe, b,
-  {event_re = [[^finish_task_switch$|^finish_task_switch\.isra\.\d$]], fn_name = "oncpu"})
+  {event_re = [[^finish_task_switch$|^finish_task_switch\.isra\.[0-9]$]], fn_name = "oncpu"})
 if not ok then
   tool.note("offcputime", "no kprobes for finish_task_switch: using raw tracepoint sched_switch")
   b:attach_raw_tracepoint{tp = "sched_switch", fn_name = "oncpu_tp"}
