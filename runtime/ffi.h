@@ -80,3 +80,10 @@ uint64_t bl_events_take_lost(struct bl_events *ev);
  * never seen alive gives "[unknown]". */
 enum { BL_SYM_MODULE = 1, BL_SYM_OFFSET = 2, BL_SYM_DEMANGLE = 4 };
 int bl_sym_format(int pid, uint64_t addr, int flags, char *buf, size_t len);
+
+/* bpf_trace_printk's private stream (runtime/printk.h): one record of the
+ * __bl_printk ring buffer as the trace pipe line it stands for, message
+ * lines after the first without a header as the pipe shows them. Returns
+ * the length written (cut to len - 1), or -EINVAL for a record that is not
+ * one (its format is what the kernel would reject). */
+int bl_printk_line(const void *rec, uint32_t size, char *buf, size_t len);

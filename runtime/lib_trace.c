@@ -117,6 +117,17 @@ static int l_trace_fields(lua_State *L)
 	}
 }
 
+/* trace_parse(line) -> task, pid, cpu, flags, ts, msg | nil: the parse the
+ * pipe's fields() does, for lines of an object's private stream. */
+static int l_trace_parse(lua_State *L)
+{
+	struct bl_trace_fields f;
+
+	if (bl_trace_parse(luaL_checkstring(L, 1), &f) < 0)
+		return 0;
+	return push_fields(L, &f);
+}
+
 static int l_trace_close(lua_State *L)
 {
 	struct ltrace *u = luaL_checkudata(L, 1, BL_TRACE_MT);
@@ -136,6 +147,7 @@ static const luaL_Reg trace_methods[] = {
 
 static const luaL_Reg trace_funcs[] = {
 	{ "trace_open", l_trace_open },
+	{ "trace_parse", l_trace_parse },
 	{ NULL, NULL }
 };
 

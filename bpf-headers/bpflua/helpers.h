@@ -2,11 +2,8 @@
 #ifndef BPFLUA_HELPERS_H
 #define BPFLUA_HELPERS_H
 
-/* The format must be a literal: libbpf's bpf_printk puts it in a static
- * const array and picks bpf_trace_vprintk beyond 3 arguments. The inner
- * bpf_trace_printk in bpf_printk's expansion is not re-expanded (a macro is
- * not expanded inside itself), so it calls the helper. */
-#define bpf_trace_printk(fmt, ...) bpf_printk(fmt, ##__VA_ARGS__)
+/* bpf_trace_printk: private per object, or the kernel pipe (printk.h). */
+#include <bpflua/printk.h>
 
 /* floor(log2(v)), 0 for v == 0: BCC's bucket function, branch-free. */
 static __always_inline unsigned int bpf_log2(unsigned int v)

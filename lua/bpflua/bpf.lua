@@ -109,18 +109,31 @@ local new_spec = args.spec("BPF", {
   { "src_file", "string", "" }, { "hdr_file", "string", "" }, { "text", "string" },
   { "debug", "integer", 0 }, { "cflags", "table", {} }, { "usdt_contexts", "table", {} },
   { "allow_rlimit", "boolean", true }, { "device", "any" },
-  { "attach_usdt_ignore_pid", "boolean", false },
+  { "attach_usdt_ignore_pid", "boolean", false }, { "trace_pipe", "string", "private" },
 })
 
 local autoload
 
+-- trace_pipe = "global" keeps bpf_trace_printk on the kernel's pipe
+-- (bpf-headers/bpflua/printk.h); "private" (the default) gives the object
+-- its own stream.
+local function trace_cflags(cflags, mode)
+  if mode == nil or mode == "private" then return cflags end
+  if mode ~= "global" then
+    raise(string.format("BPF: trace_pipe must be \"private\" or \"global\", got \"%s\"", mode))
+  end
+  local out = { "-DBPFLUA_TRACE_PIPE_GLOBAL" }
+  for i, f in ipairs(cflags) do out[i + 1] = f end
+  return out
+end
+
 local function new(...)
-  local src_file, hdr_file, text, dbg, cflags, usdt_ctxs, ignore_pid
+  local src_file, hdr_file, text, dbg, cflags, usdt_ctxs, ignore_pid, trace_mode
   if select("#", ...) == 1 and type((...)) == "string" then
     text, src_file, hdr_file, dbg, cflags, usdt_ctxs = ..., "", "", 0, {}, {}
   else
     local _
-    src_file, hdr_file, text, dbg, cflags, usdt_ctxs, _, _, ignore_pid = new_spec(...)
+    src_file, hdr_file, text, dbg, cflags, usdt_ctxs, _, _, ignore_pid, trace_mode = new_spec(...)
   end
   if hdr_file ~= "" then raise("BPF: hdr_file is not supported") end
   local filename = "<text>"
@@ -134,7 +147,7 @@ local function new(...)
     end
   end
   dbg = tonumber(dbg)
-  local elf = compile(text, filename, cflags, dbg)
+  local elf = compile(text, filename, trace_cflags(cflags, trace_mode), dbg)
   local obj, msg, log = core.open(elf, filename)
   if not obj then fail({ debug = dbg }, msg, log) end
   local self = setmetatable({ [P] = {
@@ -593,9 +606,18 @@ end
 
 ---------------------------------------------------------------- tables
 
+-- The object's own maps (__bl_printk, ...) are not the user's tables.
+local function user_maps(p)
+  local out = {}
+  for _, m in ipairs(p.obj:maps()) do
+    if m.name:sub(1, 5) ~= "__bl_" then out[#out + 1] = m end
+  end
+  return out
+end
+
 local function table_names(p)
   local names = {}
-  for _, m in ipairs(p.obj:maps()) do names[#names + 1] = m.name end
+  for _, m in ipairs(user_maps(p)) do names[#names + 1] = m.name end
   return #names > 0 and "its tables: " .. table.concat(names, ", ") or "it has no tables"
 end
 
@@ -603,7 +625,7 @@ local function open_table(self, what, name, keytype, leaftype)
   local p = priv(self)
   local cached = not keytype and not leaftype and p.tables[name]
   if cached then return cached end
-  local info = p.obj:map(name)
+  local info = name:sub(1, 5) ~= "__bl_" and p.obj:map(name)
   if not info then
     raise(string.format("%s: no table '%s' in the BPF program (%s)", what, name, table_names(p)))
   end
@@ -661,7 +683,7 @@ mt.__complete = function(self)
   end
   local p = rawget(self, P)
   if p.life.open then
-    for _, m in ipairs(p.obj:maps()) do tables[#tables + 1] = m.name end
+    for _, m in ipairs(user_maps(p)) do tables[#tables + 1] = m.name end
   end
   return methods, tables
 end
@@ -707,7 +729,12 @@ end
 
 ---------------------------------------------------------------- trace pipe
 
-local pipe      -- shared by all objects: there is one trace_pipe
+-- bpf_trace_printk output: the object's private stream (the hidden ring
+-- buffer __bl_printk, formatted by C as the kernel's pipe would show it,
+-- runtime/printk.h), or, for objects built with trace_pipe = "global", the
+-- kernel's trace_pipe, one for all objects.
+
+local pipe      -- shared by all global-mode objects: there is one trace_pipe
 
 local function trace_pipe()
   if not pipe then
@@ -718,14 +745,77 @@ local function trace_pipe()
   return pipe
 end
 
-local p_readline = method("trace_readline", { { "nonblocking", "boolean", false } })
-function BPF:trace_readline(...)
-  local line, msg = trace_pipe():readline(p_readline(self, ...))
+local LINE_MAX = 8192
+local PRINTK_MAP = "__bl_printk"
+
+-- The object's stream { ev, ptr, lines, head }, or false in global mode.
+-- Its buffer is closed with the object's other buffers (events.close_all).
+local function private_stream(p)
+  if p.printk ~= nil then return p.printk end
+  local info = p.obj:map(PRINTK_MAP)
+  if not info then p.printk = false; return false end
+  local ev, msg = core.open_ring(info.fd, info.name)
+  if not ev then raise(msg) end
+  local s = { ev = ev, ptr = ffi.cast("struct bl_events *", ev:ptr()), lines = {}, head = 1,
+              buf = ffi.new("char[?]", LINE_MAX) }
+  p.life.buffers = p.life.buffers or { perf = {}, ring = {} }
+  p.life.buffers.printk = { s }
+  p.printk = s
+  return s
+end
+
+-- Formats the records of the last poll into s.lines (blank lines dropped,
+-- as the pipe reader drops them).
+local function take_records(s)
+  local n = C.bl_events_count(s.ptr)
+  local recs = C.bl_events_records(s.ptr)
+  s.lines, s.head = {}, 1
+  for i = 0, n - 1 do
+    local len = C.bl_printk_line(recs[i].data, recs[i].size, s.buf, LINE_MAX)
+    if len > 0 then
+      for l in ffi.string(s.buf, len):gmatch("[^\n]+") do
+        if l:find("%S") then s.lines[#s.lines + 1] = l end
+      end
+    end
+  end
+end
+
+local function private_line(s, nonblocking)
+  while s.head > #s.lines do
+    local n, msg = core.events_poll(nonblocking and 0 or -1, s.ev)
+    if not n then raise(msg) end
+    take_records(s)
+    if nonblocking and s.head > #s.lines then return nil end
+  end
+  local line = s.lines[s.head]
+  s.head = s.head + 1
+  return line
+end
+
+local function readline(self, nonblocking)
+  local p = priv(self)
+  local s = private_stream(p)
+  if s then return private_line(s, nonblocking) end
+  local line, msg = trace_pipe():readline(nonblocking)
   if line == nil and msg then raise(msg) end
   return line
 end
 
-local function fields(nonblocking)
+local p_readline = method("trace_readline", { { "nonblocking", "boolean", false } })
+function BPF:trace_readline(...)
+  return readline(self, p_readline(self, ...))
+end
+
+local function fields(self, nonblocking)
+  local s = private_stream(priv(self))
+  if s then
+    repeat
+      local line = private_line(s, nonblocking)
+      if not line then return nil end
+      local f = { core.trace_parse(line) }
+      if f[1] then return unpack(f, 1, 6) end
+    until false
+  end
   local task, pid, cpu, flags, ts, msg = trace_pipe():fields(nonblocking)
   if task == nil and pid ~= nil then raise(pid) end
   return task, pid, cpu, flags, ts, msg
@@ -733,7 +823,7 @@ end
 
 local p_fields = method("trace_fields", { { "nonblocking", "boolean", false } })
 function BPF:trace_fields(...)
-  return fields(p_fields(self, ...))
+  return fields(self, p_fields(self, ...))
 end
 
 -- Python's str.format for trace_print's fmt: {N}, {}, {N:[<>^]width.precision type}.
@@ -767,7 +857,7 @@ function BPF:trace_print(...)
   while true do
     local line
     if fmt then
-      line = pyformat(fmt, { fields(false) })
+      line = pyformat(fmt, { fields(self, false) })
     else
       line = self:trace_readline(false)
     end

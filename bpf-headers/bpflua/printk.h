@@ -1,0 +1,110 @@
+/* printk.h - bpf_trace_printk into a ring buffer private to the BPF object.
+ *
+ * The kernel's trace pipe is one buffer for the whole machine and reading it
+ * consumes it: two tracers running at once steal each other's lines. So by
+ * default each call reserves a record in the object's hidden ring buffer
+ * __bl_printk and user space (runtime/printk.c) formats it with the
+ * kernel's bpf_trace_printk rules, in the trace pipe's line shape.
+ * -DBPFLUA_TRACE_PIPE_GLOBAL (BPF{trace_pipe = "global"}) keeps the kernel
+ * pipe (README, "Trace output").
+ *
+ * The record layout is struct bl_printk_rec in runtime/printk.h: keep the
+ * two in step. The format travels in each record (a memcpy of constant
+ * bytes, no lookup table to keep in sync); pointer-sized and pointer
+ * arguments carry the bytes they point to (16 raw bytes for %pI4/%pI6, a
+ * string for %s), read as the kernel's %s reads them.
+ */
+#ifndef BPFLUA_PRINTK_H
+#define BPFLUA_PRINTK_H
+
+#ifdef BPFLUA_TRACE_PIPE_GLOBAL
+/* libbpf's bpf_printk puts the literal format in a static const array and
+ * picks bpf_trace_vprintk beyond 3 arguments. The inner bpf_trace_printk in
+ * bpf_printk's expansion is not re-expanded (a macro is not expanded inside
+ * itself), so it calls the helper. */
+#define bpf_trace_printk(fmt, ...) bpf_printk(fmt, ##__VA_ARGS__)
+#else
+
+#define __BL_PK_ARGS 12         /* the kernel's bpf_trace_vprintk limit */
+#define __BL_PK_FMT 256
+#define __BL_PK_STR 128
+
+struct __bl_pk_rec {
+	__u64 ts;               /* bpf_ktime_get_ns(): the trace clock "local" */
+	__u32 tid;
+	__u32 cpu;
+	char comm[16];
+	__u16 fmt_len;
+	__u8 nargs;
+	__u8 pad[5];
+	__u64 args[__BL_PK_ARGS];
+	char fmt[__BL_PK_FMT];
+	char mem[__BL_PK_ARGS][__BL_PK_STR];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} __bl_printk SEC(".maps");
+
+/* x86-64's TASK_SIZE_MAX: below it %s reads user memory, as the kernel's. */
+#define __BL_PK_USER_END 0x00007ffffffff000ULL
+
+static __always_inline void __bl_pk_mem(char *dst, __u64 p)
+{
+	bpf_probe_read_kernel(dst, 16, (const void *)p);
+	if (p < __BL_PK_USER_END)
+		bpf_probe_read_user_str(dst, __BL_PK_STR, (const void *)p);
+	else
+		bpf_probe_read_kernel_str(dst, __BL_PK_STR, (const void *)p);
+}
+
+#define __BL_PK_ARG(r, i, x) do {						\
+	(r)->args[i] = (__u64)(x);						\
+	if (__builtin_classify_type(x) == 5 || sizeof(x) == 8)			\
+		__bl_pk_mem((r)->mem[i], (r)->args[i]);				\
+} while (0)
+
+#define __BL_PK_0(r, ...)
+#define __BL_PK_1(r, a) __BL_PK_ARG(r, 0, a)
+#define __BL_PK_2(r, a, ...) __BL_PK_ARG(r, 1, a); __BL_PK_1(r, __VA_ARGS__)
+#define __BL_PK_3(r, a, ...) __BL_PK_ARG(r, 2, a); __BL_PK_2(r, __VA_ARGS__)
+#define __BL_PK_4(r, a, ...) __BL_PK_ARG(r, 3, a); __BL_PK_3(r, __VA_ARGS__)
+#define __BL_PK_5(r, a, ...) __BL_PK_ARG(r, 4, a); __BL_PK_4(r, __VA_ARGS__)
+#define __BL_PK_6(r, a, ...) __BL_PK_ARG(r, 5, a); __BL_PK_5(r, __VA_ARGS__)
+#define __BL_PK_7(r, a, ...) __BL_PK_ARG(r, 6, a); __BL_PK_6(r, __VA_ARGS__)
+#define __BL_PK_8(r, a, ...) __BL_PK_ARG(r, 7, a); __BL_PK_7(r, __VA_ARGS__)
+#define __BL_PK_9(r, a, ...) __BL_PK_ARG(r, 8, a); __BL_PK_8(r, __VA_ARGS__)
+#define __BL_PK_10(r, a, ...) __BL_PK_ARG(r, 9, a); __BL_PK_9(r, __VA_ARGS__)
+#define __BL_PK_11(r, a, ...) __BL_PK_ARG(r, 10, a); __BL_PK_10(r, __VA_ARGS__)
+#define __BL_PK_12(r, a, ...) __BL_PK_ARG(r, 11, a); __BL_PK_11(r, __VA_ARGS__)
+/* Arguments are stored last to first: index = count - position. */
+#define __BL_PK_NTH(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, N, ...) N
+#define __BL_PK_COUNT(...) __BL_PK_NTH(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define __BL_PK_CAT(a, b) __BL_PK_CAT2(a, b)
+#define __BL_PK_CAT2(a, b) a##b
+
+#define bpf_trace_printk(__fmt, ...) ({						\
+	struct __bl_pk_rec *__r;						\
+	long __ret = -12;  /* -ENOMEM: the buffer is full */			\
+	_Static_assert(sizeof(__fmt) <= __BL_PK_FMT,				\
+		       "bpf_trace_printk: format longer than 255 bytes");	\
+	_Static_assert(__BL_PK_COUNT(__VA_ARGS__) <= __BL_PK_ARGS,		\
+		       "bpf_trace_printk: more than 12 arguments");		\
+	__r = bpf_ringbuf_reserve(&__bl_printk, sizeof(*__r), 0);		\
+	if (__r) {								\
+		__builtin_memcpy(__r->fmt, __fmt, sizeof(__fmt));			\
+		__r->fmt_len = sizeof(__fmt) - 1;					\
+		__r->nargs = __BL_PK_COUNT(__VA_ARGS__);			\
+		__BL_PK_CAT(__BL_PK_, __BL_PK_COUNT(__VA_ARGS__))(__r, ##__VA_ARGS__); \
+		__r->ts = bpf_ktime_get_ns();					\
+		__r->tid = (__u32)bpf_get_current_pid_tgid();			\
+		__r->cpu = bpf_get_smp_processor_id();				\
+		bpf_get_current_comm(__r->comm, sizeof(__r->comm));		\
+		bpf_ringbuf_submit(__r, 0);					\
+		__ret = sizeof(__fmt) - 1;					\
+	}									\
+	__ret; })
+#endif
+
+#endif
