@@ -41,7 +41,7 @@ OUTPUT_CHECKS = {
     "EXPECT_STDERR_REGEX": ("stderr", "some"), "EXPECT_STDERR_NONE": ("stderr", "none"),
     "EXPECT_STDERR_COUNT": ("stderr", "count"),
 }
-SINGLE = {"RUN", "PROG", "AFTER", "EXIT", "SIGNAL", "TIMEOUT", "SETTLE"}
+SINGLE = {"RUN", "PROG", "AFTER", "EXIT", "SIGNAL", "TIMEOUT", "SETTLE", "ALONE"}
 MULTI = {"SETUP", "AFTER_CHECK", "REQUIRES"} | set(OUTPUT_CHECKS)
 
 
