@@ -48,7 +48,7 @@ LUA_SRC     := $(shell find lua -name '*.lua' | sort)
 LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)
 # The compiler module: the only code that links clang/LLVM.
 COMP_OBJ    := $(COMP_CSRC:%.c=$(B)/pic/%.o) $(COMP_CXXSRC:%.cpp=$(B)/pic/%.o) \
-               $(B)/pic/runtime/err.o $(B)/pic/runtime/embed.o $(B)/pic/runtime/fdio.o $(B)/pic/runtime/tracefs.o $(B)/pic/runtime/tracefs_format.o $(B)/pic/headers.o
+               $(B)/pic/runtime/err.o $(B)/pic/runtime/embed.o $(B)/pic/runtime/fdio.o $(B)/pic/runtime/tracefs.o $(B)/pic/runtime/tracefs_format.o $(B)/pic/runtime/printk_check.o $(B)/pic/headers.o
 
 TESTPROG_SRC := $(wildcard tests/testprogs/*.c)
 # stack_chain again as a non-PIE executable (symbols at link-time addresses).

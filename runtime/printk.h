@@ -31,6 +31,20 @@ struct bl_printk_rec {
 	char mem[BL_PRINTK_ARGS][BL_PRINTK_STR];
 };
 
+enum bl_printk_kind { BL_PK_INT, BL_PK_STR, BL_PK_CHAR, BL_PK_PTR, BL_PK_SYM, BL_PK_IP4, BL_PK_IP6 };
+
+struct bl_printk_spec {
+	enum bl_printk_kind kind;
+	char pre[16];       /* "%", flags and width, as written */
+	char conv;          /* d u x X for integers */
+	int len;            /* 0 int, 1 long, 2 long long */
+	char sub;           /* %p: the letter after p ('S', 'I', 'i', ...) */
+};
+
+/* Parses the conversion whose '%' is at fmt[*i] and leaves *i on its last
+ * byte. Returns 0, or -EINVAL with *why. */
+int bl_printk_spec(const char *fmt, int *i, struct bl_printk_spec *s, const char **why);
+
 /* Checks fmt as the kernel does for nargs arguments. Returns 0, or -EINVAL
  * with *at = the offset of the offending byte and *why a static reason. */
 int bl_printk_check(const char *fmt, int nargs, int *at, const char **why);

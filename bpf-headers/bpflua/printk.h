@@ -85,16 +85,17 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 #define __BL_PK_CAT2(a, b) a##b
 
 #define bpf_trace_printk(__fmt, ...) ({						\
+	static const char __bl_f[] = __fmt;  /* a literal, used once */	\
 	struct __bl_pk_rec *__r;						\
 	long __ret = -12;  /* -ENOMEM: the buffer is full */			\
-	_Static_assert(sizeof(__fmt) <= __BL_PK_FMT,				\
+	_Static_assert(sizeof(__bl_f) <= __BL_PK_FMT,				\
 		       "bpf_trace_printk: format longer than 255 bytes");	\
 	_Static_assert(__BL_PK_COUNT(__VA_ARGS__) <= __BL_PK_ARGS,		\
 		       "bpf_trace_printk: more than 12 arguments");		\
 	__r = bpf_ringbuf_reserve(&__bl_printk, sizeof(*__r), 0);		\
 	if (__r) {								\
-		__builtin_memcpy(__r->fmt, __fmt, sizeof(__fmt));			\
-		__r->fmt_len = sizeof(__fmt) - 1;					\
+		__builtin_memcpy(__r->fmt, __bl_f, sizeof(__bl_f));			\
+		__r->fmt_len = sizeof(__bl_f) - 1;					\
 		__r->nargs = __BL_PK_COUNT(__VA_ARGS__);			\
 		__BL_PK_CAT(__BL_PK_, __BL_PK_COUNT(__VA_ARGS__))(__r, ##__VA_ARGS__); \
 		__r->ts = bpf_ktime_get_ns();					\
@@ -102,7 +103,7 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 		__r->cpu = bpf_get_smp_processor_id();				\
 		bpf_get_current_comm(__r->comm, sizeof(__r->comm));		\
 		bpf_ringbuf_submit(__r, 0);					\
-		__ret = sizeof(__fmt) - 1;					\
+		__ret = sizeof(__bl_f) - 1;					\
 	}									\
 	__ret; })
 #endif

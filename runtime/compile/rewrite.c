@@ -16,6 +16,7 @@ static const struct bl_rw_visitor *const visitors[] = {
 	&bl_rw_args,
 	&bl_rw_deref,
 	&bl_rw_license,
+	&bl_rw_printk,
 };
 
 #define N_VISITORS (int)(sizeof(visitors) / sizeof(visitors[0]))
