@@ -114,9 +114,14 @@ static int put_msg(struct out *o, const struct bl_printk_rec *r, const char *fmt
 /* The pipe's header: comm right-aligned in 16, tid, cpu, flags, time. */
 static void put_head(struct out *o, const struct bl_printk_rec *r)
 {
+	int64_t off = 0;
+	uint64_t ts;
+
+	bl_trace_clock_offset(&off);
+	ts = r->ts + off;
 	put(o, "%16.16s-%-7u [%03u] ..... %5llu.%06llu: bpf_trace_printk: ",
-	    r->comm, r->tid, r->cpu, (unsigned long long)(r->ts / 1000000000ULL),
-	    (unsigned long long)(r->ts % 1000000000ULL / 1000));
+	    r->comm, r->tid, r->cpu, (unsigned long long)(ts / 1000000000ULL),
+	    (unsigned long long)(ts % 1000000000ULL / 1000));
 }
 
 int bl_printk_line(const void *rec, uint32_t size, char *buf, size_t len)

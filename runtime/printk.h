@@ -49,4 +49,9 @@ int bl_printk_spec(const char *fmt, int *i, struct bl_printk_spec *s, const char
  * with *at = the offset of the offending byte and *why a static reason. */
 int bl_printk_check(const char *fmt, int nargs, int *at, const char **why);
 
+/* The trace pipe's clock minus CLOCK_MONOTONIC (bpf_ktime_get_ns), in ns,
+ * measured once per process (trace_clock.c). Returns 0, or -errno with *off
+ * 0 (records then show CLOCK_MONOTONIC). */
+int bl_trace_clock_offset(int64_t *off);
+
 #endif
