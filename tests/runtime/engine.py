@@ -441,7 +441,8 @@ class Runner:
                                extra=output)
         log = ["--- warning: trace_pipe is held by %s: reading it fails with EBUSY"
                % self.pipe_holder] if self.pipe_holder else []
-        clear_trace_buffer()
+        if "ALONE" in test.d:
+            clear_trace_buffer()  # only these read the kernel's pipe
         cmd = self.subst(test.d.get("RUN", "{{BPFLUA}} {{PROG}}"), values, True)
         return self.run_script(test, cmd, values, deadline, log)
 
