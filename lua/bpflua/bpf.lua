@@ -767,24 +767,29 @@ end
 -- Formats the records of the last poll into s.lines (blank lines dropped,
 -- as the pipe reader drops them).
 local function take_records(s)
-  local n = C.bl_events_count(s.ptr)
   local recs = C.bl_events_records(s.ptr)
   s.lines, s.head = {}, 1
-  for i = 0, n - 1 do
-    local len = C.bl_printk_line(recs[i].data, recs[i].size, s.buf, LINE_MAX)
-    if len > 0 then
-      for l in ffi.string(s.buf, len):gmatch("[^\n]+") do
-        if l:find("%S") then s.lines[#s.lines + 1] = l end
+  while true do
+    local n = C.bl_events_next(s.ptr)
+    if n < 0 then raise("trace: reading the private stream failed: " .. tables.strerror(n)) end
+    if n == 0 then break end
+    for i = 0, n - 1 do
+      local len = C.bl_printk_line(recs[i].data, recs[i].size, s.buf, LINE_MAX)
+      if len > 0 then
+        for l in ffi.string(s.buf, len):gmatch("[^\n]+") do
+          if l:find("%S") then s.lines[#s.lines + 1] = l end
+        end
       end
     end
   end
+  C.bl_events_release(s.ptr)
 end
 
 local function private_line(s, nonblocking)
   while s.head > #s.lines do
-    local n, msg = core.events_poll(nonblocking and 0 or -1, s.ev)
-    if not n then raise(msg) end
-    take_records(s)
+    local ready, msg = core.events_poll(nonblocking and 0 or -1, s.ev)
+    if ready == nil then raise(msg) end
+    if ready then take_records(s) end
     if nonblocking and s.head > #s.lines then return nil end
   end
   local line = s.lines[s.head]
