@@ -77,6 +77,29 @@ static void watch_stack(void)
 }
 
 /* The address space may grow by limit MiB from what the fork inherited. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+
+static rlim_t limit_bytes;
+
+/* Under AddressSanitizer (make SANITIZE=1) the limit is hit inside its
+ * allocator, which dies instead of failing the allocation: a death with the
+ * address space at the limit is the limit, reported as such. */
+static void asan_death(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	if (limit_bytes && pages * sysconf(_SC_PAGESIZE) + (64UL << 20) >= limit_bytes)
+		_exit(BL_COMPILER_EXIT_NOMEM);
+}
+#endif
+
 static void limit_memory(long mib)
 {
 	unsigned long pages = 0;
@@ -90,6 +113,10 @@ static void limit_memory(long mib)
 	}
 	rl.rlim_cur = rl.rlim_max = pages * sysconf(_SC_PAGESIZE) + ((rlim_t)mib << 20);
 	setrlimit(RLIMIT_AS, &rl);
+#if defined(__SANITIZE_ADDRESS__)
+	limit_bytes = rl.rlim_cur;
+	__sanitizer_set_death_callback(asan_death);
+#endif
 }
 
 static size_t slen(const char *s)
