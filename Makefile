@@ -114,12 +114,12 @@ build/testprogs/stack_chain_nopie: tests/testprogs/stack_chain.c
 	$(CC) $(TESTPROG_CFLAGS) -no-pie -o $@ $<
 
 # usdt_target's probes in a shared library, found next to it ($ORIGIN).
-$(B)/testprogs/libbltest_usdt.so: tests/testprogs/lib/bltest_usdt.c
+build/testprogs/libbltest_usdt.so: tests/testprogs/lib/bltest_usdt.c
 	@mkdir -p $(dir $@)
 	$(CC) -O1 -g -Wall -fPIC -shared -o $@ $<
-$(B)/testprogs/usdt_target: tests/testprogs/usdt_target.c $(B)/testprogs/libbltest_usdt.so
+build/testprogs/usdt_target: tests/testprogs/usdt_target.c build/testprogs/libbltest_usdt.so
 	@mkdir -p $(dir $@)
-	$(CC) -O1 -g -Wall -fno-inline -o $@ $< -L$(B)/testprogs -lbltest_usdt -Wl,-rpath,'$$ORIGIN'
+	$(CC) -O1 -g -Wall -fno-inline -o $@ $< -Lbuild/testprogs -lbltest_usdt -Wl,-rpath,'$$ORIGIN'
 
 $(B)/unit/%: tests/unit/%.c $(filter-out $(B)/runtime/main.o,$(HOST_OBJ)) $(B)/ffi_h.o
 	@mkdir -p $(dir $@)
