@@ -47,8 +47,11 @@ HOST_LIBS   := $(shell pkg-config --libs luajit libbpf) -ldw -lelf -lz -ldl -lm 
 LUA_SRC     := $(shell find lua -name '*.lua' | sort)
 LUA_OBJ     := $(LUA_SRC:lua/%.lua=$(B)/lua/%.o)
 # The compiler module: the only code that links clang/LLVM.
+# The host files it also links (the fuzz build below links the same list).
+COMP_HOST   := runtime/err.c runtime/embed.c runtime/fdio.c runtime/tracefs.c runtime/tracefs_format.c \
+               runtime/printk_check.c
 COMP_OBJ    := $(COMP_CSRC:%.c=$(B)/pic/%.o) $(COMP_CXXSRC:%.cpp=$(B)/pic/%.o) \
-               $(B)/pic/runtime/err.o $(B)/pic/runtime/embed.o $(B)/pic/runtime/fdio.o $(B)/pic/runtime/tracefs.o $(B)/pic/runtime/tracefs_format.o $(B)/pic/runtime/printk_check.o $(B)/pic/headers.o
+               $(COMP_HOST:%.c=$(B)/pic/%.o) $(B)/pic/headers.o
 
 TESTPROG_SRC := $(wildcard tests/testprogs/*.c)
 # stack_chain again as a non-PIE executable (symbols at link-time addresses).
@@ -145,8 +148,7 @@ FUZZ_CC      := clang-14
 FUZZ_CXX     := clang++-14
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
-FUZZ_HOST    := runtime/err.c runtime/embed.c runtime/fdio.c runtime/tracefs.c runtime/tracefs_format.c \
-                runtime/cachedir.c runtime/sha256.c runtime/btf/vmlinux_h.c runtime/btf/kernel_btf.c
+FUZZ_HOST    := $(COMP_HOST) runtime/cachedir.c runtime/sha256.c runtime/btf/vmlinux_h.c runtime/btf/kernel_btf.c
 FUZZ_RW_OBJ  := $(COMP_CSRC:%.c=$(FZ)/%.o) $(COMP_CXXSRC:%.cpp=$(FZ)/%.o) $(FUZZ_HOST:%.c=$(FZ)/%.o) \
                 $(FZ)/tests/fuzz/fuzz_rewrite.o $(B)/pic/headers.o
 
