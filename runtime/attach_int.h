@@ -37,6 +37,11 @@ int bl_attach_tracepoint_prepare(const char *category, const char *event,
 int bl_attach_fentry(struct bl_object *o, const struct bl_link_spec *s, int flavor,
 		     struct bl_link **out, struct bl_err *e);
 
+/* Loads fn as a uprobe program; NULL (e set, naming `what`) when the kernel
+ * has no uprobe PMU or the load fails. USDT probes are uprobes too. */
+struct bpf_program *bl_uprobe_prog(struct bl_object *o, const char *fn, const char *what,
+				   struct bl_err *e);
+
 /* The number of arguments of a kernel function per its BTF, or -errno. */
 int bl_kfunc_nargs(const char *func);
 

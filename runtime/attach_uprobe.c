@@ -32,6 +32,18 @@ static int resolve(const char *path, const char *sym, unsigned long offset,
 	return err;
 }
 
+struct bpf_program *bl_uprobe_prog(struct bl_object *o, const char *fn, const char *what,
+				   struct bl_err *e)
+{
+	if (!bl_has_uprobe_pmu()) {
+		bl_errf(e, EOPNOTSUPP, "%s: this kernel has no uprobe perf PMU "
+			"(CONFIG_UPROBE_EVENTS off, or older than 4.17)", what);
+		return NULL;
+	}
+	return bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = BPF_PROG_TYPE_KPROBE }, e);
+}
+
 int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 		     const char *sym, unsigned long offset, int pid, int retprobe,
 		     struct bl_link **out, struct bl_err *e)
@@ -54,14 +66,10 @@ int bl_attach_uprobe(struct bl_object *o, const char *fn, const char *path,
 	if (sym && *sym && offset)
 		snprintf(target + strlen(target), sizeof(target) - strlen(target), "0x%lx", offset);
 	snprintf(what, sizeof(what), "%s '%s'", kind, target);
-	if (!bl_has_uprobe_pmu())
-		return bl_errf(e, EOPNOTSUPP, "%s: this kernel has no uprobe perf PMU "
-			       "(CONFIG_UPROBE_EVENTS off, or older than 4.17)", what);
 	err = resolve(path, sym, offset, &off, what, e);
 	if (err)
 		return err;
-	prog = bl_object_prog(o, &(struct bl_prog_spec){
-		.fn = fn, .type = BPF_PROG_TYPE_KPROBE }, e);
+	prog = bl_uprobe_prog(o, fn, what, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_uprobe_opts(prog, pid, path, off, &opts);

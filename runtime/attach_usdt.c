@@ -16,7 +16,6 @@
 
 #include "attach_int.h"
 #include "sym/elf_sym.h"
-#include "features.h"
 #include "usdt.h"
 
 static int symaddr(void *path, const char *sym, uint64_t *addr)
@@ -68,14 +67,10 @@ int bl_attach_usdt(struct bl_object *o, const char *fn, const char *path,
 		return -e->code;
 	snprintf(target, sizeof(target), "%s:%s:%s", path, n->provider, n->name);
 	snprintf(what, sizeof(what), "USDT probe '%s' at 0x%" PRIx64, target, n->pc);
-	if (!bl_has_uprobe_pmu())
-		return bl_errf(e, EOPNOTSUPP, "%s: this kernel has no uprobe perf PMU "
-			       "(CONFIG_UPROBE_EVENTS off, or older than 4.17)", what);
 	err = store_spec(o, path, n, slot, what, e);
 	if (err)
 		return err;
-	prog = bl_object_prog(o, &(struct bl_prog_spec){
-		.fn = fn, .type = BPF_PROG_TYPE_KPROBE }, e);
+	prog = bl_uprobe_prog(o, fn, what, e);
 	if (!prog)
 		return -e->code;
 	link = bpf_program__attach_uprobe_opts(prog, pid, path, n->offset, &opts);
