@@ -1,7 +1,8 @@
 -- bpflua.tool - what the tools in scripts/ share, so each tool is only its
 -- probe and its output:
 --   parser(name, description, examples)   lua-argparse with BCC's -h layout
---   snoop(b, opts)                        poll event buffers until Ctrl-C or -d
+--   snoop(b, opts)                        poll event buffers until Ctrl-C, -d
+--                                         or opts.done()
 --   every(interval, count, fn)            interval tools: fn() per interval,
 --                                         and once more on Ctrl-C
 --   filter(text, cond)                    BCC's FILTER placeholder idiom
@@ -199,12 +200,14 @@ function M.filter(text, marker, cond)
 end
 
 -- Polls the object's perf and ring buffers until Ctrl-C, or for `duration`
--- seconds. opts: {duration =, ring = true}
+-- seconds, or until opts.done() says the tool has seen enough (trace -M).
+-- opts: {duration =, ring = true, done =}
 function M.snoop(b, opts)
   opts = opts or {}
   local deadline = opts.duration and BPF.monotonic_time() + opts.duration * 1e9
   until_interrupt(function()
-    while not deadline or BPF.monotonic_time() < deadline do
+    while (not deadline or BPF.monotonic_time() < deadline)
+        and not (opts.done and opts.done()) do
       if opts.ring then b:ring_buffer_poll(100) else b:perf_buffer_poll(100) end
     end
   end)
