@@ -280,7 +280,8 @@ local function program()
   local text = { "#include <linux/ptrace.h>\n#include <linux/sched.h>        /* For TASK_COMM_LEN */\n\n" }
   for _, inc in ipairs(args.include) do
     if inc:find("^[./]") then
-      local abs = inc:sub(1, 1) == "/" and inc or (os.getenv("PWD") or ".") .. "/" .. inc
+      local abs = inc:sub(1, 1) == "/" and inc
+        or (os.getenv("PWD") or ".") .. "/" .. inc:gsub("^%./", "")
       text[#text + 1] = '#include "' .. abs .. '"\n'
     else
       text[#text + 1] = "#include <" .. inc .. ">\n"
