@@ -128,11 +128,16 @@ local function usdt_ctype(probe, n)
   return string.format("%sint%d_t", tonumber(size) < 0 and "" or "u", bytes * 8)
 end
 
-local function find_usdt(probe)
+-- The file a probe's library names: a library ("c") or an executable.
+local function binary_of(probe)
   local path = BPF.find_library(probe.library) or BPF.find_exe(probe.library)
   if not path then fail(string.format("error in probe '%s': unable to find library %s",
     probe.raw, probe.library)) end
-  probe.context = USDT{ path = path, pid = args.pid }
+  return path
+end
+
+local function find_usdt(probe)
+  probe.context = USDT{ path = binary_of(probe), pid = args.pid }
   local provider, name = probe.usdt:match("^(.-):(.+)$")
   for _, n in ipairs(probe.context:enumerate_probes()) do
     if (not provider or n.provider == provider) and n.name == (name or probe.usdt) then
@@ -315,10 +320,7 @@ local function attach(b, probe)
     end
     return
   end
-  local path = BPF.find_library(probe.library) or BPF.find_exe(probe.library)
-  if not path then fail(string.format("error in probe '%s': unable to find library %s",
-    probe.raw, probe.library)) end
-  local how = { name = path, sym = probe.func, fn_name = probe.fn, pid = args.pid or -1 }
+  local how = { name = binary_of(probe), sym = probe.func, fn_name = probe.fn, pid = args.pid or -1 }
   if probe.kind == "r" then b:attach_uretprobe(how) else
     how.sym_off = probe.offset
     b:attach_uprobe(how)
