@@ -271,13 +271,15 @@ function Probe:usdt_arg(i, usdt_arg_ctype)
 end
 
 -- How a char* expression is read: user probes and __user parameters from
--- user memory; otherwise bpf_probe_read, which on x86 reads kernel or user
--- addresses (a syscall tracepoint's filename is a user pointer); $COMM is
--- on the BPF stack.
+-- user memory; otherwise bpf_probe_read_str, which on x86 reads kernel or
+-- user addresses (a syscall tracepoint's filename is a user pointer); $COMM
+-- is on the BPF stack. The _str helpers stop at the NUL, so the zeroed rest
+-- of the key stays zero and one string is one key (BCC copies the whole
+-- buffer, and bytes past the NUL split one string into several keys).
 function Probe:string_read(e)
-  if e == "&val.name" then return "bpf_probe_read_kernel" end
-  if self.is_user or self.user_params[e] then return "bpf_probe_read_user" end
-  return "bpf_probe_read"
+  if e == "&val.name" then return "bpf_probe_read_kernel_str" end
+  if self.is_user or self.user_params[e] then return "bpf_probe_read_user_str" end
+  return "bpf_probe_read_str"
 end
 
 function Probe:key_text(usdt_arg_ctype)

@@ -1,7 +1,8 @@
 /* argdist_target [-w FILE] N [PATH] - known arguments for argdist's specs.
  * For v = 1..N it calls bl_ad_value(v) v times (returns 10 * v + 1), so
  * value v is seen v times; then bl_ad_str(s) with s = "alpha" twice and
- * "beta" three times (s on the stack); then bl_ad_nap(1) N times (each sleeps
+ * "beta" three times (s on the stack, each time with another byte past
+ * its NUL); then bl_ad_nap(1) N times (each sleeps
  * 1 ms); then, with PATH, opens PATH (read-only, it may be missing) N
  * times. With -w it first prints its pid and waits until FILE exists. */
 #include "testprog.h"
@@ -47,8 +48,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 2; k++)
 		bl_ad_str(word);
 	strcpy(word, "beta");
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < 3; k++) {
+		word[6] = (char)('x' + k); /* past the NUL: one string still */
 		bl_ad_str(word);
+	}
 	for (long k = 0; k < n; k++)
 		bl_ad_nap(1);
 	for (long k = 0; path && k < n; k++) {
