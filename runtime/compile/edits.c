@@ -64,9 +64,19 @@ static size_t count_nl(const char *s, size_t n)
 	return c;
 }
 
-static int same_edit(const struct bl_edit *a, const struct bl_edit *b)
+/* Whether an earlier edit of the same range (sorted: they are just before
+ * i) has the same text. A macro argument used twice in the macro's body
+ * (bpf_trace_printk's) is walked twice: each walk gives the same nested
+ * insertions at one offset, interleaved, and each must apply once. */
+static int seen_edit(const struct bl_edits *ed, int i)
 {
-	return a->start == b->start && a->end == b->end && !strcmp(a->text, b->text);
+	const struct bl_edit *x = &ed->v[i];
+	int j;
+
+	for (j = i - 1; j >= 0 && ed->v[j].start == x->start && ed->v[j].end == x->end; j--)
+		if (!strcmp(ed->v[j].text, x->text))
+			return 1;
+	return 0;
 }
 
 /* Upper bound of the output size: every replacement plus kept newlines. */
@@ -95,7 +105,7 @@ int bl_edits_apply(struct bl_edits *ed, const char *text, size_t len, char **out
 		const struct bl_edit *x = &ed->v[i];
 		size_t lost, tl;
 
-		if (i && same_edit(x, &ed->v[i - 1]))
+		if (seen_edit(ed, i))
 			continue;
 		if (x->start < pos || x->end > len || x->end < x->start) {
 			free(buf);

@@ -43,6 +43,7 @@ struct node {
 	enum role first, rest;	/* roles of its first child and the others */
 	int depth;		/* enclosing rewrites, to tell their edits apart */
 	int child_depth;
+	int last_child;		/* index of its last child */
 };
 
 struct walk {
@@ -453,21 +454,20 @@ static int wrap_bitfield(struct walk *w, CXCursor c)
 
 /* ---- roles of operands ---- */
 
-/* & x, ++x, --x, x++, x-- write (or take the address of) their operand. */
+/* & x, ++x, --x, x++, x-- write (or take the address of) their operand;
+ * -x, !x, *x... read it. The operator is read at the cursor's location (its
+ * operator token): an operator a macro's body wrote (`&P` in `#define _(P)
+ * ... &P`) is not in the text there, and what it does is not known. */
 static enum role unary_role(const struct bl_rw *rw, CXCursor c)
 {
-	size_t s, e, p;
+	long p = bl_rw_offset(rw, clang_getCursorLocation(c));
 
-	if (bl_rw_extent(rw, c, &s, &e))
+	if (p < 0)
 		return WRITTEN;	/* in a macro: leave it be */
-	p = skip_space(rw, s);
 	if ((rw->text[p] == '&' && !text_at(rw, p, "&&")) || text_at(rw, p, "++") ||
 	    text_at(rw, p, "--"))
 		return WRITTEN;
-	p = skip_space_back(rw, e);
-	if (p >= 2 && (text_at(rw, p - 2, "++") || text_at(rw, p - 2, "--")))
-		return WRITTEN;
-	return READ;
+	return strchr("*-+!~", rw->text[p]) ? READ : WRITTEN;
 }
 
 /* x = y writes x; other binary operators read both. */
@@ -549,6 +549,15 @@ static void track(struct walk *w, CXCursor c)
 		w->kvars[w->n_kvars++] = var;
 }
 
+/* An expression in a declaration before its initializer is in the
+ * declared type (`typeof(P) val = 0;`), and is not evaluated: a macro
+ * argument P used there and under & elsewhere in the macro is one text. */
+static int in_declared_type(const struct walk *w, const struct node *p, const struct node *n)
+{
+	return clang_isDeclaration(p->c.kind) && p->c.kind != CXCursor_FunctionDecl &&
+	       clang_isExpression(n->c.kind) && &w->v[p->last_child] != n;
+}
+
 /* Its role and depth from its parent, then whether it is read through a
  * kernel pointer, then the roles it gives its children. */
 static void visit_node(struct walk *w, struct node *n)
@@ -558,6 +567,8 @@ static void visit_node(struct walk *w, struct node *n)
 	int wrapped = 0;
 
 	n->role = !p ? READ : p->n_children++ ? p->rest : p->first;
+	if (p && in_declared_type(w, p, n))
+		n->role = UNEVALUATED;
 	n->depth = p ? p->child_depth : 0;
 	track(w, c);
 	if (!w->err && n->role == READ && wants_read(w, c)) {
@@ -594,6 +605,9 @@ static int visit(struct bl_rw *rw, CXCursor c)
 		return 0;
 	w.is_program = clang_Cursor_getStorageClass(c) != CX_SC_Static;
 	clang_visitChildren(c, collect_cb, &w);
+	for (i = 0; i < w.n; i++)
+		if (w.v[i].parent >= 0)
+			w.v[w.v[i].parent].last_child = i;
 	for (i = 0; i < w.n && !w.err; i++)
 		visit_node(&w, &w.v[i]);
 	free(w.v);
