@@ -8,7 +8,7 @@
  * loaded from, and is CO-RE relocated since vmlinux.h's records carry
  * preserve_access_index.
  *
- * What is rewritten: a scalar or pointer lvalue, read (not assigned, not
+ * What is rewritten: a scalar, pointer or record lvalue, read (not assigned, not
  * incremented, not under & or sizeof), reached through `->`, `*` or `[i]`
  * on a kernel pointer, possibly followed by `.member` and array indexing
  * (task->thread.sp, task->comm[0], name->name[1], *k). Which values are
@@ -18,8 +18,8 @@
  * memory and arrays in it, and locals or helper-function results made of
  * these; a map value or the stack is the program's own memory. What is not
  * rewritten: ctx (pt_regs and tracepoint records are read directly), arrays
- * and records themselves (their address is all a program uses), and
- * anything written inside a macro. A bit-field is read with libbpf's
+ * (their address is all a program uses), a record only a part of is read
+ * (`p->rec.x` reads x), and anything written inside a macro. A bit-field is read with libbpf's
  * BPF_CORE_READ_BITFIELD_PROBED. Wrapping a pointer that did not need it
  * (a map value of a kernel type) costs a helper call, nothing more.
  */
@@ -33,7 +33,9 @@
 /* The walk is over an array, not the stack: a program may nest
  * expressions thousands deep (1+1+...+1), and each level of a recursive
  * walk costs a few frames. */
-enum role { READ, WRITTEN, UNEVALUATED };	/* what a parent lets a child be */
+/* What a parent lets a child be; INTO: a record that `.member` reads a part
+ * of, not the whole. */
+enum role { READ, WRITTEN, UNEVALUATED, INTO };
 
 struct node {
 	CXCursor c;
@@ -104,11 +106,14 @@ static int member_op(const struct bl_rw *rw, CXCursor c)
 
 /* ---- types ---- */
 
-static int is_scalar_or_pointer(CXType t)
+/* A value a read can copy: a scalar, a pointer or a whole record (`qs =
+ * dentry->d_name`, as BCC's tools copy a struct qstr); not an array, whose
+ * address is all a program uses. */
+static int is_value(CXType t)
 {
 	t = clang_getCanonicalType(t);
 	switch (t.kind) {
-	case CXType_Record: case CXType_ConstantArray: case CXType_IncompleteArray:
+	case CXType_ConstantArray: case CXType_IncompleteArray:
 	case CXType_VariableArray: case CXType_Invalid: case CXType_Void:
 		return 0;
 	default:
@@ -407,7 +412,8 @@ static int wants_read(struct walk *w, CXCursor c)
 	if (c.kind != CXCursor_MemberRefExpr && c.kind != CXCursor_ArraySubscriptExpr &&
 	    !is_deref(w->rw, c))
 		return 0;
-	if (!is_scalar_or_pointer(clang_getCursorType(c)) || bl_rw_extent(w->rw, c, &s, &e))
+	if (!is_value(clang_getCursorType(c)) || is_anonymous_member(c) ||
+	    bl_rw_extent(w->rw, c, &s, &e))
 		return 0;
 	if (c.kind == CXCursor_MemberRefExpr && is_bitfield(c))
 		return 0;
@@ -587,8 +593,10 @@ static void visit_node(struct walk *w, struct node *n)
 		n->first = binary_lhs_role(w->rw, c);
 	else if (c.kind == CXCursor_CompoundAssignOperator)
 		n->first = WRITTEN;
+	else if (c.kind == CXCursor_MemberRefExpr && member_op(w->rw, c) == 0)
+		n->first = wrapped ? WRITTEN : n->role == READ ? INTO : n->role;
 	else if (c.kind == CXCursor_ParenExpr || c.kind == CXCursor_UnexposedExpr ||
-		 (c.kind == CXCursor_MemberRefExpr && member_op(w->rw, c) == 0) ||
+		 is_anonymous_member(c) ||
 		 (c.kind == CXCursor_ArraySubscriptExpr && is_array(clang_getCursorType(base_of(c)))))
 		/* The operand is the same memory: it keeps the role, unless
 		 * this node was read whole. */
