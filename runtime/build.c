@@ -26,6 +26,23 @@ static char *add_notice(char *warnings, const char *notice)
 	return s;
 }
 
+/* A program testing CONFIG_* on a kernel whose configuration cannot be
+ * found (no /proc/config.gz, no /boot/config-RELEASE) would take its #else
+ * branches silently (README: the running kernel's CONFIG_*): say so. */
+static void kconfig_notice(const struct bl_compile_opts *o, struct bl_build_result *out)
+{
+	char id[PATH_MAX + 128];
+
+	if (!o->text || !strstr(o->text, "CONFIG_"))
+		return;
+	bl_kconfig_identity(id, sizeof(id));
+	if (strcmp(id, "none") == 0)
+		out->warnings = add_notice(out->warnings,
+			"bpflua: warning: no kernel configuration found (/proc/config.gz, "
+			"/boot/config-RELEASE): every CONFIG_* is undefined\n"
+			"hint: BPFLUA_KCONFIG=FILE names the running kernel's configuration");
+}
+
 static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 		   struct bl_build_result *out, struct bl_err *e)
 {
@@ -78,8 +95,10 @@ int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
 	memset(out, 0, sizeof(*out));
 	if (cached) {
 		bl_objcache_key(opts, key);
-		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0)
+		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0) {
+			kconfig_notice(opts, out);
 			return 0;
+		}
 	}
 	/* Writing the cache from here on (vmlinux.h, the PCH, the entry). */
 	lock = bl_cachetmp_hold();
@@ -87,6 +106,8 @@ int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
 	/* A cache that cannot be written only costs the next start a compile. */
 	if (!err && cached)
 		bl_objcache_put(key, out->elf, out->elf_size, &ignored);
+	if (!err)
+		kconfig_notice(opts, out);
 	bl_cachetmp_release(lock);
 	bl_err_clear(&ignored);
 	return err;
