@@ -134,8 +134,11 @@ test-unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do $$t; done
 	python3 tests/runtime/selftest.py
 
+# Runtime tests at once (ALONE ones still run by themselves): tests/README.md.
+TEST_JOBS ?= 2
+
 test-host: all testprogs
-	python3 tests/runtime/engine.py --bpflua $(B)/bpflua tests/runtime/*.test
+	python3 tests/runtime/engine.py -j $(TEST_JOBS) --bpflua $(B)/bpflua tests/runtime/*.test
 
 test-vm: all testprogs
 	tests/vm/run-suites

@@ -277,8 +277,10 @@ def wait_for_trace_pipe(seconds=10):
 
 
 def lock_machine():
-    """Serializes engine runs on one machine: trace_pipe and the trace buffer
-    are global, so two runs would read or clear each other's lines."""
+    """Serializes engine runs on one machine: ALONE tests clear and read the
+    global trace buffer, and two runs would also share the CPUs and the
+    machine-wide state ALONE tests check. One run holds it as a whole, however
+    many tests it runs at once (-j)."""
     f = open("/tmp/bpflua-runtime-tests.lock", "w")
     try:
         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -395,6 +397,8 @@ class Runner:
         self.bpflua, self.scale, self.keep = bpflua, scale, keep
         self.pipe_holder = None
         self.testprogs = os.path.join(ROOT, "build", "testprogs")
+        self.lock = threading.Lock()
+        self.procs = set()   # scripts running now, killed if the engine is interrupted
 
     def subst(self, text, values, shell):
         quote = shlex.quote if shell else (lambda s: s)
@@ -414,10 +418,11 @@ class Runner:
     def run(self, test):
         # Wait (once per holder, not before every test) for a tracer someone
         # else runs on this machine to let go of trace_pipe.
-        holder = trace_pipe_holder()
-        if holder and holder != self.pipe_holder:
-            holder = wait_for_trace_pipe()
-        self.pipe_holder = holder
+        with self.lock:
+            holder = trace_pipe_holder()
+            if holder and holder != self.pipe_holder:
+                holder = wait_for_trace_pipe()
+            self.pipe_holder = holder
         tmp = tempfile.mkdtemp(prefix="bltest-")
         start = time.monotonic()
         try:
@@ -451,15 +456,19 @@ class Runner:
         # terminal's Ctrl-C stops it, even when the engine itself was started
         # in the background by a shell (which sets SIGINT to ignored, and a
         # bash script cannot trap a signal ignored at its start).
+        # (main() makes sure the engine does not ignore SIGINT: a preexec_fn
+        # restoring it is unsafe with the threads of -j.)
         rfd, wfd = os.pipe()
         env = dict(os.environ, BPFLUA_READY_FD=str(wfd))
         try:
             proc = subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=env,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, pass_fds=(wfd,),
-                                    start_new_session=True, preexec_fn=default_sigint)
+                                    start_new_session=True)
         finally:
             os.close(wfd)
+        with self.lock:
+            self.procs.add(proc)
         readers = Reader(proc.stdout), Reader(proc.stderr)
         try:
             failure = self.drive(test, proc, rfd, values, deadline, log)
@@ -467,6 +476,8 @@ class Runner:
             os.close(rfd)
             kill_group(proc, signal.SIGKILL)
             proc.wait()
+            with self.lock:
+                self.procs.discard(proc)
             for r in readers:
                 r.join(2)
         out = Outcome("PASS", stdout=readers[0].text(), stderr=readers[1].text(),
@@ -614,9 +625,67 @@ def load(paths, name_filter):
     return tests, errors
 
 
-def default_sigint():
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+def unignore_signals():
+    """Scripts must stop on SIGINT as a terminal's Ctrl-C stops them, but a
+    shell starting the engine in the background ignores SIGINT and SIGQUIT,
+    children inherit that, and a bash script cannot trap a signal ignored at
+    its start. A handled signal is reset to its default at exec: handle them."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN:
+        signal.signal(signal.SIGQUIT, lambda *_: None)
+
+
+class Scheduler:
+    """Runs up to `jobs` tests at once, an ALONE test by itself; starts them
+    in file order and prints each verdict in that order as soon as it and all
+    before it are known, so the output is the same as a serial run's."""
+
+    def __init__(self, jobs, verbose):
+        self.jobs, self.verbose = jobs, verbose
+        self.cv = threading.Condition()
+        self.running = 0          # slots taken: 1 per test, all of them for ALONE
+        self.results = []         # [test, Outcome or None] in file order
+        self.printed = 0
+        self.counts = {"PASS": 0, "FAIL": 0, "DEFERRED": 0, "SKIP": 0}
+
+    def add(self, test, outcome=None, run=None, alone=False):
+        """A known outcome, or run() -> Outcome in a thread once slots allow."""
+        with self.cv:
+            slot = [test, outcome]
+            self.results.append(slot)
+            if run is None:
+                self._flush()
+                return
+            need = self.jobs if alone else 1
+            self.cv.wait_for(lambda: self.running + need <= self.jobs)
+            self.running += need
+        threading.Thread(target=self._run, args=(slot, run, need), daemon=True).start()
+
+    def _run(self, slot, run, need):
+        try:
+            out = run()
+        except Exception as e:  # an engine bug: say so, do not hang the run
+            out = Outcome("FAIL", "engine error: %r" % e)
+        with self.cv:
+            slot[1] = out
+            self.running -= need
+            try:
+                self._flush()
+            finally:
+                self.cv.notify_all()
+
+    def _flush(self):
+        while self.printed < len(self.results) and self.results[self.printed][1]:
+            test, out = self.results[self.printed]
+            self.counts[out.status] += 1
+            report(test, out, self.verbose)
+            self.printed += 1
+
+    def wait(self):
+        with self.cv:
+            self.cv.wait_for(lambda: self.running == 0)
+        return self.counts
 
 
 def main(argv=None):
@@ -632,6 +701,8 @@ def main(argv=None):
     ap.add_argument("-v", "--verbose", action="store_true", help="print every test's output")
     ap.add_argument("-k", "--keep", action="store_true", help="keep each test's {{TMP}} dir")
     ap.add_argument("--list", action="store_true", help="list the tests and where they run")
+    ap.add_argument("-j", "--jobs", type=int, default=1,
+                    help="run up to N tests at once (ALONE tests still run by themselves)")
     args = ap.parse_args(argv)
     bpflua = os.path.abspath(args.bpflua)
     scale = args.time_scale or (3.0 if args.stage == "vm" else 1.0)
@@ -652,19 +723,28 @@ def main(argv=None):
                       + ("  REQUIRES %s" % req if req else ""))
         return 1 if errors else 0
 
+    if args.jobs < 1:
+        ap.error("-j takes a number of tests, at least 1")
+    unignore_signals()
     lock = lock_machine()  # held until exit
     runner = Runner(bpflua, scale, args.keep)
-    counts = {"PASS": 0, "FAIL": len(errors), "DEFERRED": 0, "SKIP": 0}
-    for t in tests:
-        action, note = classify(t, args.stage, features)
-        if action == "drop":
-            continue
-        if action == "run":
-            out = runner.run(t)
-        else:
-            out = Outcome({"defer": "DEFERRED", "skip": "SKIP", "fail": "FAIL"}[action], note)
-        counts[out.status] += 1
-        report(t, out, args.verbose)
+    sched = Scheduler(args.jobs, args.verbose)
+    try:
+        for t in tests:
+            action, note = classify(t, args.stage, features)
+            if action == "drop":
+                continue
+            if action == "run":
+                sched.add(t, run=lambda t=t: runner.run(t), alone="ALONE" in t.d)
+            else:
+                sched.add(t, Outcome({"defer": "DEFERRED", "skip": "SKIP", "fail": "FAIL"}[action], note))
+        counts = sched.wait()
+    except KeyboardInterrupt:
+        with runner.lock:
+            for proc in runner.procs:
+                kill_group(proc, signal.SIGKILL)
+        raise
+    counts["FAIL"] += len(errors)
     if counts["DEFERRED"]:
         print("%d deferred to the VM stage (tests/vm/run-suites)" % counts["DEFERRED"])
     if counts["SKIP"]:
