@@ -42,10 +42,16 @@ struct __bl_pk_rec {
 	char mem[__BL_PK_ARGS][__BL_PK_STR];
 };
 
-struct {
+struct __bl_pk_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
-} __bl_printk SEC(".maps");
+};
+
+/* Only declared here: the rewriter (runtime/compile/rw_printk.c) appends
+ * the definition (BL_PRINTK_DEFINE, runtime/printk.h) to a program that
+ * calls bpf_trace_printk, so an object that never prints has no buffer and
+ * no 256 KiB of locked memory. */
+extern struct __bl_pk_map __bl_printk;
 
 /* x86-64's TASK_SIZE_MAX: below it %s reads user memory, as the kernel's. */
 #define __BL_PK_USER_END 0x00007ffffffff000ULL

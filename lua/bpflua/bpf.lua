@@ -147,11 +147,16 @@ local function new(...)
     end
   end
   dbg = tonumber(dbg)
-  local elf = compile(text, filename, trace_cflags(cflags, trace_mode), dbg)
+  cflags = trace_cflags(cflags, trace_mode)
+  local trace_global = false
+  for _, f in ipairs(cflags) do
+    if f:match("^%-DBPFLUA_TRACE_PIPE_GLOBAL") then trace_global = true end
+  end
+  local elf = compile(text, filename, cflags, dbg)
   local obj, msg, log = core.open(elf, filename)
   if not obj then fail({ debug = dbg }, msg, log) end
   local self = setmetatable({ [P] = {
-    obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {},
+    obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {}, trace_global = trace_global,
     probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {},
                perf_event = {}, lsm = {} },
     usdt_slots = 0,
@@ -750,10 +755,16 @@ local PRINTK_MAP = "__bl_printk"
 
 -- The object's stream { ev, ptr, lines, head }, or false in global mode.
 -- Its buffer is closed with the object's other buffers (events.close_all).
+-- A private-mode object that never calls bpf_trace_printk has no buffer
+-- (bpf-headers/bpflua/printk.h): its stream is empty, { lines = {} }.
 local function private_stream(p)
   if p.printk ~= nil then return p.printk end
+  if p.trace_global then p.printk = false; return false end
   local info = p.obj:map(PRINTK_MAP)
-  if not info then p.printk = false; return false end
+  if not info then
+    p.printk = { lines = {}, head = 1 }
+    return p.printk
+  end
   local ev, msg = core.open_ring(info.fd, info.name)
   if not ev then raise(msg) end
   local s = { ev = ev, ptr = ffi.cast("struct bl_events *", ev:ptr()), lines = {}, head = 1,
@@ -786,6 +797,10 @@ local function take_records(s)
 end
 
 local function private_line(s, nonblocking)
+  if not s.ev then  -- nothing can ever print: wait as a reader would, interruptibly
+    while not nonblocking do core.sleep(3600) end
+    return nil
+  end
   while s.head > #s.lines do
     local ready, msg = core.events_poll(nonblocking and 0 or -1, s.ev)
     if ready == nil then raise(msg) end

@@ -8,6 +8,10 @@
  * _Static_assert stands at the offending byte's column, so clang's error
  * names the place and the reason. Formats that are not one plain literal
  * (concatenations, macros) are checked when a record is formatted.
+ *
+ * It also defines the hidden buffer __bl_printk (declared by printk.h)
+ * after the last line of a program whose code refers to it, i.e. calls
+ * bpf_trace_printk in the private mode: other objects get no buffer.
  */
 #include <string.h>
 
@@ -19,6 +23,7 @@
 /* The macro expands its format several times: check each literal once. */
 static size_t seen[MAX_SEEN];
 static int n_seen;
+static int uses_buffer;
 
 static int was_seen(size_t off)
 {
@@ -130,6 +135,12 @@ static int visit(struct bl_rw *rw, CXCursor c)
 	long off;
 	int nargs, at;
 
+	if (c.kind == CXCursor_DeclRefExpr && !uses_buffer) {
+		CXString name = clang_getCursorSpelling(c);
+
+		uses_buffer = !strcmp(clang_getCString(name), "__bl_printk");
+		clang_disposeString(name);
+	}
 	if (c.kind != CXCursor_StringLiteral)
 		return 0;
 	off = bl_rw_offset(rw, clang_getCursorLocation(c));
@@ -147,11 +158,19 @@ static int visit(struct bl_rw *rw, CXCursor c)
 	return reject(rw, off, end, raw[at], why);
 }
 
+/* The buffer's definition is appended after the last line: no line moves
+ * (the printk.h text is the one declaration the uses already saw). */
 static int finish(struct bl_rw *rw)
 {
-	(void)rw;
+	int used = uses_buffer;
+
 	n_seen = 0;
-	return 0;
+	uses_buffer = 0;
+	if (!used)
+		return 0;
+	return bl_edits_add(&rw->edits, rw->len, rw->len,
+			    rw->len && rw->text[rw->len - 1] != '\n' ?
+			    "\n" BL_PRINTK_DEFINE "\n" : BL_PRINTK_DEFINE "\n");
 }
 
 const struct bl_rw_visitor bl_rw_printk = {
