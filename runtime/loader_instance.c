@@ -26,7 +26,7 @@
 
 struct flavor_vars {
 	struct bpf_map *map;        /* the instance's .rodata, or NULL */
-	long flavor_off, nargs_off, cpus_off; /* -1 when absent */
+	long flavor_off, nargs_off, cpus_off, pk_task_off; /* -1 when absent */
 };
 
 const char *bl_prog_type_desc(enum bpf_prog_type type, enum bpf_attach_type eat)
@@ -87,7 +87,7 @@ static void find_flavor_vars(struct bpf_object *obj, struct flavor_vars *fv)
 	int id;
 
 	fv->map = NULL;
-	fv->flavor_off = fv->nargs_off = fv->cpus_off = -1;
+	fv->flavor_off = fv->nargs_off = fv->cpus_off = fv->pk_task_off = -1;
 	if (!btf)
 		return;
 	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
@@ -96,6 +96,7 @@ static void find_flavor_vars(struct bpf_object *obj, struct flavor_vars *fv)
 	fv->flavor_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_FLAVOR_VAR);
 	fv->nargs_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_NARGS_VAR);
 	fv->cpus_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_NUM_CPUS_VAR);
+	fv->pk_task_off = datasec_var_off(btf, btf__type_by_id(btf, id), BL_PK_TASK_VAR);
 	fv->map = rodata_map(obj);
 }
 
@@ -105,11 +106,27 @@ static void set_int(char *data, size_t size, long off, int value)
 		*(int *)(data + off) = value;
 }
 
+/* Program types that run in a task's context: BL_PK_TASK_VAR (flavor.h). */
+static int in_task(enum bpf_prog_type type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE: case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT: case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_PERF_EVENT: case BPF_PROG_TYPE_TRACING: case BPF_PROG_TYPE_LSM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int set_flavor(struct bl_object *o, const struct bl_prog_spec *s,
 		      const struct flavor_vars *fv, struct bl_err *e)
 {
 	size_t size = 0;
 	char *data = fv->map ? (char *)bpf_map__initial_value(fv->map, &size) : NULL;
+
+	if (data)
+		set_int(data, size, fv->pk_task_off, in_task(s->type));
 
 	if (!data || fv->flavor_off < 0 || (size_t)fv->flavor_off + sizeof(int) > size) {
 		if (s->flavor == BL_FLAVOR_NATIVE)

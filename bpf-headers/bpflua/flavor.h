@@ -23,5 +23,10 @@
 #define BL_NARGS_VAR  "__bl_nargs"
 /* Not a flavor, set the same way: bpf_num_cpus() (helpers.h) returns it. */
 #define BL_NUM_CPUS_VAR "__bl_num_cpus"
+/* 1 where the program type runs in a task's context (tracing types): the
+ * private bpf_trace_printk records the task's tid and comm only there
+ * (printk.h); socket filters, XDP, TC... record "<...>-0", as their helpers
+ * may not exist on older kernels and the task is not the packet's. */
+#define BL_PK_TASK_VAR "__bl_pk_task"
 
 #endif

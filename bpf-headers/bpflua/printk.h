@@ -53,6 +53,10 @@ struct __bl_pk_map {
  * no 256 KiB of locked memory. */
 extern struct __bl_pk_map __bl_printk;
 
+/* Set per loaded instance by the loader (flavor.h, BL_PK_TASK_VAR): the
+ * verifier sees a constant and drops the task helpers where it is 0. */
+const volatile int __bl_pk_task = 1;
+
 /* x86-64's TASK_SIZE_MAX: below it %s reads user memory, as the kernel's. */
 #define __BL_PK_USER_END 0x00007ffffffff000ULL
 
@@ -105,9 +109,14 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 		__r->nargs = __BL_PK_COUNT(__VA_ARGS__);			\
 		__BL_PK_CAT(__BL_PK_, __BL_PK_COUNT(__VA_ARGS__))(__r, ##__VA_ARGS__); \
 		__r->ts = bpf_ktime_get_ns();					\
-		__r->tid = (__u32)bpf_get_current_pid_tgid();			\
 		__r->cpu = bpf_get_smp_processor_id();				\
-		bpf_get_current_comm(__r->comm, sizeof(__r->comm));		\
+		if (__bl_pk_task) {						\
+			__r->tid = (__u32)bpf_get_current_pid_tgid();		\
+			bpf_get_current_comm(__r->comm, sizeof(__r->comm));	\
+		} else {							\
+			__r->tid = 0;						\
+			__builtin_memcpy(__r->comm, "<...>", 6);		\
+		}								\
 		bpf_ringbuf_submit(__r, 0);					\
 		__ret = sizeof(__bl_f) - 1;					\
 	}									\
