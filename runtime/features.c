@@ -115,6 +115,15 @@ int bl_has_raw_tracepoint(void)
 	return cached;
 }
 
+int bl_has_ringbuf(void)
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) == 1;
+	return cached;
+}
+
 int bl_tracepoint_exists(const char *category, const char *event)
 {
 	char path[PATH_MAX];

@@ -16,6 +16,8 @@ int bl_has_kprobe_pmu(void);
 int bl_has_uprobe_pmu(void);
 int bl_has_fentry(void);         /* a BPF_PROG_TYPE_TRACING fentry program loads */
 int bl_has_raw_tracepoint(void);
+/* BPF_MAP_TYPE_RINGBUF exists (5.8+); probed once. */
+int bl_has_ringbuf(void);
 int bl_tracepoint_exists(const char *category, const char *event);
 /* "__x64_sys_" on x86_64 with syscall wrappers, else "sys_" (as this kernel names them). */
 const char *bl_syscall_prefix(void);

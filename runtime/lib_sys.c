@@ -162,6 +162,12 @@ static int l_has_raw_tracepoint(lua_State *L)
 	return 1;
 }
 
+static int l_has_ringbuf(lua_State *L)
+{
+	lua_pushboolean(L, bl_has_ringbuf());
+	return 1;
+}
+
 static const luaL_Reg sys_funcs[] = {
 	{ "sleep", l_sleep },
 	{ "kprobe_functions", l_kprobe_functions },
@@ -173,6 +179,7 @@ static const luaL_Reg sys_funcs[] = {
 	{ "syscall_prefix", l_syscall_prefix },
 	{ "fix_syscall_fnname", l_fix_syscall_fnname },
 	{ "has_fentry", l_has_fentry },
+	{ "has_ringbuf", l_has_ringbuf },
 	{ "has_raw_tracepoint", l_has_raw_tracepoint },
 	{ NULL, NULL }
 };

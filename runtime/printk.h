@@ -31,9 +31,10 @@ struct bl_printk_rec {
 	char mem[BL_PRINTK_ARGS][BL_PRINTK_STR];
 };
 
-/* The definition of the buffer bpf-headers/bpflua/printk.h declares, which
- * the rewriter appends to programs that print (compile/rw_printk.c). */
-#define BL_PRINTK_DEFINE "struct __bl_pk_map __bl_printk SEC(\".maps\");"
+/* The definition of the buffer bpf-headers/bpflua/printk.h declares (a
+ * macro there: ring or perf buffer), which the rewriter appends to programs
+ * that print (compile/rw_printk.c). */
+#define BL_PRINTK_DEFINE "__BL_PK_DEFINE"
 
 enum bl_printk_kind { BL_PK_INT, BL_PK_STR, BL_PK_CHAR, BL_PK_PTR, BL_PK_SYM, BL_PK_IP4, BL_PK_IP6 };
 

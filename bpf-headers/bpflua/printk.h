@@ -42,16 +42,46 @@ struct __bl_pk_rec {
 	char mem[__BL_PK_ARGS][__BL_PK_STR];
 };
 
+/* The buffer is only declared here: the rewriter (runtime/compile/rw_printk.c)
+ * appends __BL_PK_DEFINE to a program that calls bpf_trace_printk, so an
+ * object that never prints has no buffer and no 256 KiB of locked memory. */
+#ifdef BPFLUA_PRINTK_PERF
+/* Kernels without ring buffers (before 5.8; BPFLUA_PRINTK_PERF=1 forces it,
+ * a test hook): a perf buffer, filled from a per-CPU scratch record (one is
+ * larger than the BPF stack). bpf_perf_event_output needs the program's
+ * ctx: the rewriter gives each function that prints a local __bl_pk_ctx,
+ * its first parameter; this one (never a ctx) is left to the verifier's
+ * message in a function without parameters. */
+struct __bl_pk_map {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(int));
+	__uint(value_size, sizeof(int));
+};
+struct __bl_pk_buf_map {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct __bl_pk_rec);
+};
+extern struct __bl_pk_map __bl_printk;
+extern struct __bl_pk_buf_map __bl_printk_buf;
+static void *const __bl_pk_ctx = 0;
+#define __BL_PK_DEFINE struct __bl_pk_map __bl_printk SEC(".maps"); \
+	struct __bl_pk_buf_map __bl_printk_buf SEC(".maps");
+#define __BL_PK_RESERVE() ({ __u32 __bl_z = 0; \
+	(struct __bl_pk_rec *)bpf_map_lookup_elem(&__bl_printk_buf, &__bl_z); })
+#define __BL_PK_SUBMIT(r) \
+	bpf_perf_event_output(__bl_pk_ctx, &__bl_printk, BPF_F_CURRENT_CPU, r, sizeof(*(r)))
+#else
 struct __bl_pk_map {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 };
-
-/* Only declared here: the rewriter (runtime/compile/rw_printk.c) appends
- * the definition (BL_PRINTK_DEFINE, runtime/printk.h) to a program that
- * calls bpf_trace_printk, so an object that never prints has no buffer and
- * no 256 KiB of locked memory. */
 extern struct __bl_pk_map __bl_printk;
+#define __BL_PK_DEFINE struct __bl_pk_map __bl_printk SEC(".maps");
+#define __BL_PK_RESERVE() bpf_ringbuf_reserve(&__bl_printk, sizeof(struct __bl_pk_rec), 0)
+#define __BL_PK_SUBMIT(r) bpf_ringbuf_submit(r, 0)
+#endif
 
 /* Set per loaded instance by the loader (flavor.h, BL_PK_TASK_VAR): the
  * verifier sees a constant and drops the task helpers where it is 0. */
@@ -102,7 +132,7 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 		       "bpf_trace_printk: format longer than 255 bytes");	\
 	_Static_assert(__BL_PK_COUNT(__VA_ARGS__) <= __BL_PK_ARGS,		\
 		       "bpf_trace_printk: more than 12 arguments");		\
-	__r = bpf_ringbuf_reserve(&__bl_printk, sizeof(*__r), 0);		\
+	__r = __BL_PK_RESERVE();						\
 	if (__r) {								\
 		__builtin_memcpy(__r->fmt, __bl_f, sizeof(__bl_f));			\
 		__r->fmt_len = sizeof(__bl_f) - 1;					\
@@ -117,7 +147,7 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 			__r->tid = 0;						\
 			__builtin_memcpy(__r->comm, "<...>", 6);		\
 		}								\
-		bpf_ringbuf_submit(__r, 0);					\
+		__BL_PK_SUBMIT(__r);						\
 		__ret = sizeof(__bl_f) - 1;					\
 	}									\
 	__ret; })

@@ -112,17 +112,21 @@ local new_spec = args.spec("BPF", {
   { "attach_usdt_ignore_pid", "boolean", false }, { "trace_pipe", "string", "private" },
 })
 
-local autoload
+local autoload, private_stream
 
 -- trace_pipe = "global" keeps bpf_trace_printk on the kernel's pipe
 -- (bpf-headers/bpflua/printk.h); "private" (the default) gives the object
--- its own stream.
+-- its own stream: a ring buffer, or a perf buffer where the kernel has no
+-- ring buffers (BPFLUA_PRINTK_PERF=1 forces that: a test hook).
 local function trace_cflags(cflags, mode)
-  if mode == nil or mode == "private" then return cflags end
-  if mode ~= "global" then
+  local flag = "-DBPFLUA_TRACE_PIPE_GLOBAL"
+  if mode == nil or mode == "private" then
+    if os.getenv("BPFLUA_PRINTK_PERF") ~= "1" and core.has_ringbuf() then return cflags end
+    flag = "-DBPFLUA_PRINTK_PERF"
+  elseif mode ~= "global" then
     raise(string.format("BPF: trace_pipe must be \"private\" or \"global\", got \"%s\"", mode))
   end
-  local out = { "-DBPFLUA_TRACE_PIPE_GLOBAL" }
+  local out = { flag }
   for i, f in ipairs(cflags) do out[i + 1] = f end
   return out
 end
@@ -162,7 +166,12 @@ local function new(...)
     usdt_slots = 0,
   } }, mt)
   live[self] = true
-  local ok, err = pcall(autoload, self, usdt_ctxs, ignore_pid)
+  -- A perf buffer keeps only what comes while it is open (a ring buffer
+  -- keeps everything): open the private stream before any probe.
+  local pk = obj:map("__bl_printk")
+  local ok, err = true, nil
+  if pk and pk.type == "perf_event_array" then ok, err = pcall(private_stream, self[P]) end
+  if ok then ok, err = pcall(autoload, self, usdt_ctxs, ignore_pid) end
   if not ok then
     self:cleanup()
     error(err, 0)
@@ -752,12 +761,13 @@ end
 
 local LINE_MAX = 8192
 local PRINTK_MAP = "__bl_printk"
+local PRINTK_PERF_PAGES = 64   -- per CPU: 256 KiB, as the ring buffer
 
 -- The object's stream { ev, ptr, lines, head }, or false in global mode.
 -- Its buffer is closed with the object's other buffers (events.close_all).
 -- A private-mode object that never calls bpf_trace_printk has no buffer
 -- (bpf-headers/bpflua/printk.h): its stream is empty, { lines = {} }.
-local function private_stream(p)
+function private_stream(p)
   if p.printk ~= nil then return p.printk end
   if p.trace_global then p.printk = false; return false end
   local info = p.obj:map(PRINTK_MAP)
@@ -765,7 +775,12 @@ local function private_stream(p)
     p.printk = { lines = {}, head = 1 }
     return p.printk
   end
-  local ev, msg = core.open_ring(info.fd, info.name)
+  local ev, msg
+  if info.type == "perf_event_array" then
+    ev, msg = core.open_perf(info.fd, info.name, PRINTK_PERF_PAGES, 1)
+  else
+    ev, msg = core.open_ring(info.fd, info.name)
+  end
   if not ev then raise(msg) end
   local s = { ev = ev, ptr = ffi.cast("struct bl_events *", ev:ptr()), lines = {}, head = 1,
               buf = ffi.new("char[?]", LINE_MAX) }

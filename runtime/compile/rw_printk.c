@@ -11,8 +11,11 @@
  *
  * It also defines the hidden buffer __bl_printk (declared by printk.h)
  * after the last line of a program whose code refers to it, i.e. calls
- * bpf_trace_printk in the private mode: other objects get no buffer.
+ * bpf_trace_printk in the private mode: other objects get no buffer. With
+ * the perf buffer (printk.h, BPFLUA_PRINTK_PERF), each function that prints
+ * gets a local __bl_pk_ctx, its first parameter, for bpf_perf_event_output.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../printk.h"
@@ -24,6 +27,77 @@
 static size_t seen[MAX_SEEN];
 static int n_seen;
 static int uses_buffer;
+
+/* Functions with a body in the user's text, and where __bl_pk_ctx is used. */
+struct fn_body {
+	size_t brace, end;
+	char param[64];
+};
+static struct fn_body fns[MAX_SEEN];
+static int n_fns;
+static size_t ctx_uses[MAX_SEEN];
+static int n_ctx_uses;
+
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData data)
+{
+	if (c.kind != CXCursor_CompoundStmt)
+		return CXChildVisit_Continue;
+	*(CXCursor *)data = c;
+	return CXChildVisit_Break;
+}
+
+static void note_function(struct bl_rw *rw, CXCursor c)
+{
+	CXCursor body = clang_getNullCursor();
+	CXString name;
+	size_t start, end;
+
+	if (n_fns >= MAX_SEEN || !clang_isCursorDefinition(c) || clang_Cursor_getNumArguments(c) < 1)
+		return;
+	clang_visitChildren(c, find_body, &body);
+	if (clang_Cursor_isNull(body) || bl_rw_extent(rw, body, &start, &end) ||
+	    rw->text[start] != '{')
+		return;
+	name = clang_getCursorSpelling(clang_Cursor_getArgument(c, 0));
+	snprintf(fns[n_fns].param, sizeof(fns[0].param), "%s", clang_getCString(name));
+	clang_disposeString(name);
+	if (!fns[n_fns].param[0])
+		return;
+	fns[n_fns].brace = start;
+	fns[n_fns++].end = end;
+}
+
+static void note_ref(struct bl_rw *rw, CXCursor c)
+{
+	CXString name = clang_getCursorSpelling(c);
+	const char *s = clang_getCString(name);
+	long off;
+
+	if (!strcmp(s, "__bl_printk")) {
+		uses_buffer = 1;
+	} else if (!strcmp(s, "__bl_pk_ctx") && n_ctx_uses < MAX_SEEN) {
+		off = bl_rw_offset(rw, clang_getCursorLocation(c));
+		if (off >= 0)
+			ctx_uses[n_ctx_uses++] = off;
+	}
+	clang_disposeString(name);
+}
+
+/* A local __bl_pk_ctx after the brace of each function that prints. */
+static int give_ctx(struct bl_rw *rw)
+{
+	int i, k, err = 0;
+
+	for (i = 0; i < n_fns && !err; i++)
+		for (k = 0; k < n_ctx_uses; k++)
+			if (ctx_uses[k] > fns[i].brace && ctx_uses[k] < fns[i].end) {
+				err = bl_edits_addf(&rw->edits, fns[i].brace + 1, fns[i].brace + 1,
+						    " void *__bl_pk_ctx __attribute__((unused)) = "
+						    "(void *)(%s);", fns[i].param);
+				break;
+			}
+	return err;
+}
 
 static int was_seen(size_t off)
 {
@@ -135,12 +209,10 @@ static int visit(struct bl_rw *rw, CXCursor c)
 	long off;
 	int nargs, at;
 
-	if (c.kind == CXCursor_DeclRefExpr && !uses_buffer) {
-		CXString name = clang_getCursorSpelling(c);
-
-		uses_buffer = !strcmp(clang_getCString(name), "__bl_printk");
-		clang_disposeString(name);
-	}
+	if (c.kind == CXCursor_DeclRefExpr)
+		note_ref(rw, c);
+	if (c.kind == CXCursor_FunctionDecl)
+		note_function(rw, c);
 	if (c.kind != CXCursor_StringLiteral)
 		return 0;
 	off = bl_rw_offset(rw, clang_getCursorLocation(c));
@@ -162,12 +234,12 @@ static int visit(struct bl_rw *rw, CXCursor c)
  * (the printk.h text is the one declaration the uses already saw). */
 static int finish(struct bl_rw *rw)
 {
-	int used = uses_buffer;
+	int used = uses_buffer, err = give_ctx(rw);
 
-	n_seen = 0;
+	n_seen = n_fns = n_ctx_uses = 0;
 	uses_buffer = 0;
-	if (!used)
-		return 0;
+	if (!used || err)
+		return err;
 	return bl_edits_add(&rw->edits, rw->len, rw->len,
 			    rw->len && rw->text[rw->len - 1] != '\n' ?
 			    "\n" BL_PRINTK_DEFINE "\n" : BL_PRINTK_DEFINE "\n");
