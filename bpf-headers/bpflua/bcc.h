@@ -23,6 +23,7 @@
 #include <bpflua/maps_more.h>
 #include <bpflua/regs.h>
 #include <bpflua/helpers.h>
+#include <bpflua/packet.h>
 #include <bpflua/probes.h>
 #include <bpflua/usdt.h>
 

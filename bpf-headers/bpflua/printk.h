@@ -99,25 +99,30 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 		bpf_probe_read_kernel_str(dst, __BL_PK_STR, (const void *)p);
 }
 
-#define __BL_PK_ARG(r, i, x) do {						\
-	(r)->args[i] = (__u64)(x);						\
-	if (__builtin_classify_type(x) == 5 || sizeof(x) == 8)			\
-		__bl_pk_mem((r)->mem[i], (r)->args[i]);				\
+/* Argument values are taken before the record is reserved: an argument may
+ * be a packet load (bpf_dext_pkt, bpflua/packet.h), which the verifier
+ * refuses while a ring buffer record is held. Pointer-sized and pointer
+ * arguments are marked in m, a constant once compiled; sizeof((x) + 0)
+ * because a bit-field (a packet header field) has no size of its own. */
+#define __BL_PK_ARG(a, m, i, x) do {						\
+	(a)[i] = (__u64)(x);							\
+	if (__builtin_classify_type(x) == 5 || sizeof((x) + 0) == 8)		\
+		(m) |= 1u << (i);						\
 } while (0)
 
-#define __BL_PK_0(r, ...)
-#define __BL_PK_1(r, a) __BL_PK_ARG(r, 0, a)
-#define __BL_PK_2(r, a, ...) __BL_PK_ARG(r, 1, a); __BL_PK_1(r, __VA_ARGS__)
-#define __BL_PK_3(r, a, ...) __BL_PK_ARG(r, 2, a); __BL_PK_2(r, __VA_ARGS__)
-#define __BL_PK_4(r, a, ...) __BL_PK_ARG(r, 3, a); __BL_PK_3(r, __VA_ARGS__)
-#define __BL_PK_5(r, a, ...) __BL_PK_ARG(r, 4, a); __BL_PK_4(r, __VA_ARGS__)
-#define __BL_PK_6(r, a, ...) __BL_PK_ARG(r, 5, a); __BL_PK_5(r, __VA_ARGS__)
-#define __BL_PK_7(r, a, ...) __BL_PK_ARG(r, 6, a); __BL_PK_6(r, __VA_ARGS__)
-#define __BL_PK_8(r, a, ...) __BL_PK_ARG(r, 7, a); __BL_PK_7(r, __VA_ARGS__)
-#define __BL_PK_9(r, a, ...) __BL_PK_ARG(r, 8, a); __BL_PK_8(r, __VA_ARGS__)
-#define __BL_PK_10(r, a, ...) __BL_PK_ARG(r, 9, a); __BL_PK_9(r, __VA_ARGS__)
-#define __BL_PK_11(r, a, ...) __BL_PK_ARG(r, 10, a); __BL_PK_10(r, __VA_ARGS__)
-#define __BL_PK_12(r, a, ...) __BL_PK_ARG(r, 11, a); __BL_PK_11(r, __VA_ARGS__)
+#define __BL_PK_0(a, m, ...)
+#define __BL_PK_1(a, m, x) __BL_PK_ARG(a, m, 0, x)
+#define __BL_PK_2(a, m, x, ...) __BL_PK_ARG(a, m, 1, x); __BL_PK_1(a, m, __VA_ARGS__)
+#define __BL_PK_3(a, m, x, ...) __BL_PK_ARG(a, m, 2, x); __BL_PK_2(a, m, __VA_ARGS__)
+#define __BL_PK_4(a, m, x, ...) __BL_PK_ARG(a, m, 3, x); __BL_PK_3(a, m, __VA_ARGS__)
+#define __BL_PK_5(a, m, x, ...) __BL_PK_ARG(a, m, 4, x); __BL_PK_4(a, m, __VA_ARGS__)
+#define __BL_PK_6(a, m, x, ...) __BL_PK_ARG(a, m, 5, x); __BL_PK_5(a, m, __VA_ARGS__)
+#define __BL_PK_7(a, m, x, ...) __BL_PK_ARG(a, m, 6, x); __BL_PK_6(a, m, __VA_ARGS__)
+#define __BL_PK_8(a, m, x, ...) __BL_PK_ARG(a, m, 7, x); __BL_PK_7(a, m, __VA_ARGS__)
+#define __BL_PK_9(a, m, x, ...) __BL_PK_ARG(a, m, 8, x); __BL_PK_8(a, m, __VA_ARGS__)
+#define __BL_PK_10(a, m, x, ...) __BL_PK_ARG(a, m, 9, x); __BL_PK_9(a, m, __VA_ARGS__)
+#define __BL_PK_11(a, m, x, ...) __BL_PK_ARG(a, m, 10, x); __BL_PK_10(a, m, __VA_ARGS__)
+#define __BL_PK_12(a, m, x, ...) __BL_PK_ARG(a, m, 11, x); __BL_PK_11(a, m, __VA_ARGS__)
 /* Arguments are stored last to first: index = count - position. */
 #define __BL_PK_NTH(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, N, ...) N
 #define __BL_PK_COUNT(...) __BL_PK_NTH(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
@@ -127,17 +132,24 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 #define bpf_trace_printk(__fmt, ...) ({						\
 	static const char __bl_f[] = __fmt;  /* a literal, used once */	\
 	struct __bl_pk_rec *__r;						\
+	__u64 __bl_a[__BL_PK_ARGS];						\
+	__u32 __bl_m = 0;							\
 	long __ret = -12;  /* -ENOMEM: the buffer is full */			\
 	_Static_assert(sizeof(__bl_f) <= __BL_PK_FMT,				\
 		       "bpf_trace_printk: format longer than 255 bytes");	\
 	_Static_assert(__BL_PK_COUNT(__VA_ARGS__) <= __BL_PK_ARGS,		\
 		       "bpf_trace_printk: more than 12 arguments");		\
+	__BL_PK_CAT(__BL_PK_, __BL_PK_COUNT(__VA_ARGS__))(__bl_a, __bl_m, ##__VA_ARGS__); \
 	__r = __BL_PK_RESERVE();						\
 	if (__r) {								\
 		__builtin_memcpy(__r->fmt, __bl_f, sizeof(__bl_f));			\
 		__r->fmt_len = sizeof(__bl_f) - 1;					\
 		__r->nargs = __BL_PK_COUNT(__VA_ARGS__);			\
-		__BL_PK_CAT(__BL_PK_, __BL_PK_COUNT(__VA_ARGS__))(__r, ##__VA_ARGS__); \
+		for (int __i = 0; __i < __BL_PK_COUNT(__VA_ARGS__); __i++) {	\
+			__r->args[__i] = __bl_a[__i];				\
+			if (__bl_m & (1u << __i))					\
+				__bl_pk_mem(__r->mem[__i], __bl_a[__i]);		\
+		}								\
 		__r->ts = bpf_ktime_get_ns();					\
 		__r->cpu = bpf_get_smp_processor_id();				\
 		if (__bl_pk_task) {						\

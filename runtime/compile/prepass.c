@@ -19,6 +19,9 @@ static const char *const kernel_dirs[] = {
  * what programs want from them (size_t, offsetof, NULL, uintN_t). */
 static const char *const clashing[] = { "stdint.h", "inttypes.h", "stddef.h", NULL };
 
+/* Headers under those roots that bpflua has (bpf-headers/): kept. */
+static const char *const provided[] = { "bcc/proto.h", NULL };
+
 static char *skip_blanks(char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -30,6 +33,10 @@ static int is_kernel_header(const char *name)
 {
 	int i;
 
+	for (i = 0; provided[i]; i++)
+		if (!strncmp(name, provided[i], strlen(provided[i])) &&
+		    (name[strlen(provided[i])] == '>' || name[strlen(provided[i])] == '"'))
+			return 0;
 	for (i = 0; kernel_dirs[i]; i++)
 		if (!strncmp(name, kernel_dirs[i], strlen(kernel_dirs[i])))
 			return 1;

@@ -17,6 +17,7 @@ static const struct bl_rw_visitor *const visitors[] = {
 	&bl_rw_deref,
 	&bl_rw_license,
 	&bl_rw_printk,
+	&bl_rw_packet,
 };
 
 #define N_VISITORS (int)(sizeof(visitors) / sizeof(visitors[0]))

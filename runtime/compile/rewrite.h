@@ -41,6 +41,7 @@ extern const struct bl_rw_visitor bl_rw_args;     /* probe arguments (rw_args.c)
 extern const struct bl_rw_visitor bl_rw_deref;    /* kernel pointer reads (rw_deref.c) */
 extern const struct bl_rw_visitor bl_rw_license;  /* default license (rw_progs.c) */
 extern const struct bl_rw_visitor bl_rw_printk;   /* printk format check (rw_printk.c) */
+extern const struct bl_rw_visitor bl_rw_packet;   /* packet header fields (rw_packet.c) */
 
 /* Offset of loc in the user's file (where the tokens are for macro
  * arguments, where the macro is used for macro bodies); -1 when it is in
