@@ -39,6 +39,8 @@ enum bl_probe_kind {
 	BL_PROBE_PERF_EVENT,
 	BL_PROBE_USDT,
 	BL_PROBE_LSM,
+	BL_PROBE_SOCKET,
+	BL_PROBE_XDP,
 };
 
 struct bl_link_info {
@@ -79,6 +81,23 @@ int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int r
 int bl_attach_lsm(struct bl_object *o, const char *fn, const char *hook,
 		  struct bl_link **out, struct bl_err *e);
 
+/* BCC's attach_raw_socket: a raw AF_PACKET socket bound to network
+ * interface dev (every protocol), with the socket filter prog_fd attached
+ * (SO_ATTACH_BPF) before any packet can queue. The link owns the socket:
+ * bl_link_fd() is it; destroying the link closes it (attach_socket.c). */
+int bl_attach_raw_socket(const char *fn, int prog_fd, const char *dev,
+			 struct bl_link **out, struct bl_err *e);
+/* BCC's attach_xdp: the XDP program prog_fd on interface dev through a
+ * kernel BPF link, so it is detached when the link's fd closes (also when
+ * the process dies, SIGKILL included). flags are BCC's XDP_FLAGS_*: the
+ * mode bits (SKB, DRV, HW) are used; UPDATE_IF_NOEXIST is what a link
+ * always does (attach_xdp.c). */
+int bl_attach_xdp(const char *fn, int prog_fd, const char *dev, unsigned int flags,
+		  struct bl_link **out, struct bl_err *e);
+/* BCC's remove_xdp for a program bpflua did not attach: detaches whatever
+ * XDP program was attached to dev without a link (flags: its mode). */
+int bl_xdp_detach(const char *dev, unsigned int flags, struct bl_err *e);
+
 /* A sampling or counting perf event (perf_event_open's arguments). Exactly
  * one of sample_period and sample_freq is non-zero; pid -1 is every
  * process, cpu -1 every CPU (then pid must be given); group_fd -1 none. */
@@ -99,6 +118,8 @@ int bl_perf_event_open(const struct bl_perf_event_spec *s, const char *what,
 int bl_online_cpus(int *cpus, int max, struct bl_err *e);
 
 const struct bl_link_info *bl_link_info(const struct bl_link *l);
+/* The fd that holds the attachment (a socket for BL_PROBE_SOCKET). */
+int bl_link_fd(const struct bl_link *l);
 /* Detaches and frees. */
 void bl_link_destroy(struct bl_link *l);
 

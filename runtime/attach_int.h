@@ -21,6 +21,11 @@ struct bl_link_spec {
 int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
 		struct bl_link **out, struct bl_err *e);
 
+/* Wraps a file descriptor whose closing detaches (taken over, also on
+ * failure). */
+int bl_link_new_fd(int fd, const struct bl_link_spec *s, struct bl_link **out,
+		   struct bl_err *e);
+
 /* Attaches a loaded tracepoint program to category:event through a perf
  * event; `what` names the probe in messages ("tracepoint 'a:b'"). */
 int bl_attach_perf_tracepoint(struct bpf_program *prog, const char *category,

@@ -34,6 +34,8 @@ static const char *const kind_names[] = {
 	[BL_PROBE_PERF_EVENT] = "perf_event",
 	[BL_PROBE_USDT] = "usdt",
 	[BL_PROBE_LSM] = "lsm",
+	[BL_PROBE_SOCKET] = "raw_socket",
+	[BL_PROBE_XDP] = "xdp",
 };
 
 int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l)
@@ -270,6 +272,46 @@ static int l_attach_lsm(lua_State *L)
 	return attach_result(L, r, l, &e);
 }
 
+/* o:attach_raw_socket(fn, prog_fd, dev) -> link (its fd() is the socket) */
+static int l_attach_raw_socket(lua_State *L)
+{
+	const char *fn = luaL_checkstring(L, 2);
+	int prog_fd = luaL_checkinteger(L, 3);
+	const char *dev = luaL_checkstring(L, 4);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	bl_lib_checkobject(L, 1);
+	int r = bl_attach_raw_socket(fn, prog_fd, dev, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_xdp(fn, prog_fd, dev, flags) -> link */
+static int l_attach_xdp(lua_State *L)
+{
+	const char *fn = luaL_checkstring(L, 2);
+	int prog_fd = luaL_checkinteger(L, 3);
+	const char *dev = luaL_checkstring(L, 4);
+	unsigned int flags = luaL_optinteger(L, 5, 0);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	bl_lib_checkobject(L, 1);
+	int r = bl_attach_xdp(fn, prog_fd, dev, flags, &l, &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* xdp_detach(dev, flags) -> true | nil, msg, log, errno */
+static int l_xdp_detach(lua_State *L)
+{
+	struct bl_err e = { 0 };
+
+	if (bl_xdp_detach(luaL_checkstring(L, 1), luaL_optinteger(L, 2, 0), &e))
+		return bl_lib_fail(L, &e);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
 void bl_lib_detach_all(lua_State *L, int idx)
 {
 	idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -308,6 +350,18 @@ static int l_link_detach(lua_State *L)
 	return 0;
 }
 
+/* l:fd(): the fd holding the attachment (the socket of a raw socket), or
+ * nil once detached. */
+static int l_link_fd(lua_State *L)
+{
+	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
+
+	if (!u->l)
+		return 0;
+	lua_pushinteger(L, bl_link_fd(u->l));
+	return 1;
+}
+
 static int l_link_gc(lua_State *L)
 {
 	struct llink *u = luaL_checkudata(L, 1, BL_LINK_MT);
@@ -335,6 +389,7 @@ static int l_link_tostring(lua_State *L)
 
 static const luaL_Reg link_methods[] = {
 	{ "detach", l_link_detach },
+	{ "fd", l_link_fd },
 	{ NULL, NULL }
 };
 
@@ -346,12 +401,15 @@ static const luaL_Reg object_attach_methods[] = {
 	{ "attach_kfunc", l_attach_kfunc },
 	{ "attach_perf_event", l_attach_perf_event },
 	{ "attach_lsm", l_attach_lsm },
+	{ "attach_raw_socket", l_attach_raw_socket },
+	{ "attach_xdp", l_attach_xdp },
 	{ NULL, NULL }
 };
 
 static const luaL_Reg attach_funcs[] = {
 	{ "online_cpus", l_online_cpus },
 	{ "perf_counter_open", l_perf_counter_open },
+	{ "xdp_detach", l_xdp_detach },
 	{ NULL, NULL }
 };
 

@@ -1,15 +1,19 @@
-/* link.c - struct bl_link: a libbpf link and what it is attached to. */
+/* link.c - struct bl_link: a libbpf link, or a file descriptor whose
+ * closing detaches (a kernel BPF link, a socket with a filter), and what
+ * it is attached to. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "attach_int.h"
 
 struct bl_link {
-	struct bpf_link *link;
+	struct bpf_link *link;	/* NULL when fd is the attachment */
+	int fd;
 	struct bl_link_info info;
 };
 
@@ -45,6 +49,7 @@ int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
 		return bl_errf(e, ENOMEM, "prog '%s': out of memory", s->fn);
 	}
 	l->link = link;
+	l->fd = -1;
 	i = &l->info;
 	i->kind = s->kind;
 	snprintf(i->fn, sizeof(i->fn), "%s", s->fn);
@@ -57,6 +62,24 @@ int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
 	return 0;
 }
 
+int bl_link_new_fd(int fd, const struct bl_link_spec *s, struct bl_link **out,
+		   struct bl_err *e)
+{
+	int err = bl_link_new(NULL, s, out, e);
+
+	if (err) {
+		close(fd);
+		return err;
+	}
+	(*out)->fd = fd;
+	return 0;
+}
+
+int bl_link_fd(const struct bl_link *l)
+{
+	return l->link ? bpf_link__fd(l->link) : l->fd;
+}
+
 const struct bl_link_info *bl_link_info(const struct bl_link *l)
 {
 	return &l->info;
@@ -66,6 +89,9 @@ void bl_link_destroy(struct bl_link *l)
 {
 	if (!l)
 		return;
-	bpf_link__destroy(l->link);
+	if (l->link)
+		bpf_link__destroy(l->link);
+	else if (l->fd >= 0)
+		close(l->fd);
 	free(l);
 }

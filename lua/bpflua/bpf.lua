@@ -162,7 +162,7 @@ local function new(...)
   local self = setmetatable({ [P] = {
     obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {}, trace_global = trace_global,
     probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {},
-               perf_event = {}, lsm = {} },
+               perf_event = {}, lsm = {}, socket = {}, xdp = {} },
     usdt_slots = 0,
   } }, mt)
   live[self] = true
@@ -1040,8 +1040,8 @@ BPF.ksymname = static(function(...)
   return tables.num(ksym_u64[0])
 end)
 
--- load_func, program types, attach_lsm (funcs.lua).
+-- load_func, program types, attach_lsm, raw sockets and XDP (funcs.lua).
 funcs.install(BPF, { priv = priv, method = method, raise = raise, fail = fail,
-                     attach = attach, detach = detach })
+                     attach = attach, detach = detach, static = static })
 
 return BPF

@@ -4,11 +4,17 @@
 --   local fns = b:load_funcs(BPF.KPROBE)
 --   b["jump"][2] = fn                                    -- a tail call target
 --   b:attach_lsm{fn_name = "lsm__bpf"}                   -- LSM_PROBE(bpf, ...)
+--   BPF.attach_raw_socket(fn, "lo")                      -- fn.sock: the socket's fd
+--   BPF.attach_xdp("lo", fn, BPF.XDP_FLAGS_SKB_MODE); BPF.remove_xdp("lo")
 --
 -- load_func loads a function as a program type without attaching it; the
--- fd belongs to the BPF object and closes with it (b:cleanup()).
+-- fd belongs to the BPF object and closes with it (b:cleanup()). A raw
+-- socket and an XDP attachment belong to the function's object too: both
+-- go at cleanup() and at exit, however the script ends (an XDP attachment
+-- is a kernel BPF link, runtime/attach.h).
 
 local args = require "bpflua.args"
+local core = require "bpflua.core"
 
 
 local M = {}
@@ -24,6 +30,13 @@ local PROG_TYPES = {
 local TYPE_NAMES = {}
 for name, v in pairs(PROG_TYPES) do TYPE_NAMES[v] = name end
 local TRACE_FENTRY, TRACE_FEXIT, LSM_MAC = 24, 25, 27
+
+-- BCC's XDP actions and attach flags (uapi/linux/bpf.h, if_link.h).
+local XDP_CONSTANTS = {
+  XDP_ABORTED = 0, XDP_DROP = 1, XDP_PASS = 2, XDP_TX = 3, XDP_REDIRECT = 4,
+  XDP_FLAGS_UPDATE_IF_NOEXIST = 1, XDP_FLAGS_SKB_MODE = 2, XDP_FLAGS_DRV_MODE = 4,
+  XDP_FLAGS_HW_MODE = 8, XDP_FLAGS_REPLACE = 16,
+}
 
 -- A function object: fields name, fd and bpf, as BCC's BPF.Function.
 local Function = {}
@@ -56,8 +69,64 @@ local function attach_target(h, name, prog_type)
   return nil, nil
 end
 
+-- The function object's BPF object state, for the attachments it owns.
+local function owner(h, what, fn)
+  if not M.is_function(fn) then
+    h.raise(string.format("%s: fn must be a function object from b:load_func(), got %s",
+      what, type(fn)))
+  end
+  return h.priv(fn.bpf)
+end
+
+local function install_net(BPF, h)
+  -- BCC's static methods: BPF.attach_raw_socket(fn, dev), and the same
+  -- through an object (b:attach_raw_socket(fn, dev)).
+  local p_sock = args.spec("attach_raw_socket", {
+    { "fn", "any", required = true }, { "dev", "string", required = true } })
+  BPF.attach_raw_socket = h.static(function(...)
+    local fn, dev = p_sock(...)
+    local p = owner(h, "attach_raw_socket", fn)
+    local link = h.attach(p, "attach_raw_socket", "socket", dev, fn.name, function(obj)
+      return obj:attach_raw_socket(fn.name, fn.fd, dev)
+    end)
+    fn.sock = link:fd()
+  end)
+
+  -- Which object holds the XDP attachment of each device.
+  local xdp_owner = setmetatable({}, { __mode = "v" })
+  local p_xdp = args.spec("attach_xdp", {
+    { "dev", "string", required = true }, { "fn", "any", required = true },
+    { "flags", "integer", 0 } })
+  BPF.attach_xdp = h.static(function(...)
+    local dev, fn, flags = p_xdp(...)
+    local p = owner(h, "attach_xdp", fn)
+    h.attach(p, "attach_xdp", "xdp", dev, fn.name, function(obj)
+      return obj:attach_xdp(fn.name, fn.fd, dev, flags)
+    end)
+    xdp_owner[dev] = p
+  end)
+
+  -- BCC removes whatever XDP program the device has: bpflua's own
+  -- attachment, else one attached without a link (by another tool).
+  local p_rxdp = args.spec("remove_xdp", {
+    { "dev", "string", required = true }, { "flags", "integer", 0 } })
+  BPF.remove_xdp = h.static(function(...)
+    local dev, flags = p_rxdp(...)
+    local p = xdp_owner[dev]
+    if p and p.life.open and p.probes.xdp[dev] then
+      h.detach(p, "remove_xdp", "xdp", dev)
+      xdp_owner[dev] = nil
+      return
+    end
+    local ok, msg = core.xdp_detach(dev, flags)
+    if not ok then h.fail(nil, msg) end
+  end)
+end
+
 function M.install(BPF, h)
   for name, v in pairs(PROG_TYPES) do BPF[name] = v end
+  for name, v in pairs(XDP_CONSTANTS) do BPF[name] = v end
+  install_net(BPF, h)
 
   local p_load = h.method("load_func", {
     { "func_name", "string", required = true }, { "prog_type", "integer", required = true },
