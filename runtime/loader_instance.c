@@ -197,6 +197,43 @@ static int setup_prog(struct bl_object *o, struct bpf_object *obj,
 	return 0;
 }
 
+/* The helpers bpf_trace_printk's private path calls (bpflua/printk.h). */
+static int printk_helper(const char *reason)
+{
+	static const char *const helpers[] = {
+		"bpf_get_current_comm", "bpf_get_current_pid_tgid", "bpf_probe_read_kernel",
+		"bpf_probe_read_user_str", "bpf_ringbuf_reserve", "bpf_ringbuf_submit",
+		"bpf_ktime_get_ns", "bpf_get_smp_processor_id", NULL,
+	};
+	int i;
+
+	if (!strstr(reason, "unknown func") && !strstr(reason, "cannot use helper"))
+		return 0;
+	for (i = 0; helpers[i]; i++)
+		if (strstr(reason, helpers[i]))
+			return 1;
+	return 0;
+}
+
+/* Hints for what the verifier says about bpflua's own dialect. */
+static void verifier_hints(const char *reason, struct bl_err *e)
+{
+	if (strstr(reason, "GPL-restricted"))
+		bl_err_append(e, "hint: the program's license (#define BPF_LICENSE ...; GPL "
+			      "when it has none) is not GPL-compatible, and the kernel gives "
+			      "this helper to GPL-compatible programs only");
+	if (strstr(reason, "BPF_LD_[ABS|IND]"))
+		bl_err_append(e, "hint: packet loads (load_byte/half/word, and the fields of "
+			      "bcc/proto.h's headers read through cursor_advance) are for socket "
+			      "filters and TC programs: b:load_func(name, BPF.SOCKET_FILTER) or "
+			      "BPF.SCHED_CLS");
+	if (printk_helper(reason))
+		bl_err_append(e, "hint: if this is bpf_trace_printk: its private output (the "
+			      "default) needs this helper, which this program type lacks here; "
+			      "BPF{..., trace_pipe = \"global\"} prints to the kernel's trace pipe "
+			      "instead");
+}
+
 static void describe_load_error(const struct bl_prog_spec *s, int err,
 				const char *vlog, struct bl_err *e)
 {
@@ -206,10 +243,7 @@ static void describe_load_error(const struct bl_prog_spec *s, int err,
 	if (vlog && bl_verifier_reason(vlog, reason, sizeof(reason))) {
 		bl_errf(e, bl_libbpf_errno(err), "prog '%s': the BPF verifier rejected it (loading as %s): %s",
 			s->fn, as, reason);
-		if (strstr(reason, "GPL-restricted"))
-			bl_err_append(e, "hint: the program's license (#define BPF_LICENSE ...; GPL "
-				      "when it has none) is not GPL-compatible, and the kernel gives "
-				      "this helper to GPL-compatible programs only");
+		verifier_hints(reason, e);
 		bl_err_append(e, "hint: the full verifier log comes with this error");
 		return;
 	}
