@@ -12,7 +12,8 @@
  * operation and a store), or incremented (a store: it has no value).
  * incr_cksum_l3/l4(...) calls get the skb as first argument.
  * Not rewritten: `&v->field` and sizeof (no load), an array field, and
- * anything written inside a macro's body (its text is not the program's).
+ * anything written inside a macro's body (its text is not the program's:
+ * the compile fails there, saying so).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -100,8 +101,11 @@ static CXCursor base_var(CXCursor member)
 	return b.kind == CXCursor_VarDecl || b.kind == CXCursor_ParmDecl ? b : clang_getNullCursor();
 }
 
-/* Whether c is `v->field` of a packet record as written in the program;
- * fills *f. */
+enum { NOT_PACKET, PACKET, IN_MACRO };
+
+/* Whether c is `v->field` of a packet record as written in the program
+ * (PACKET, *f filled), or written in a macro's body (IN_MACRO, f->s where
+ * the macro is used). */
 static int packet_field(const struct bl_rw *rw, CXCursor c, struct pkt_field *f)
 {
 	CXCursor var, field, rec;
@@ -125,14 +129,15 @@ static int packet_field(const struct bl_rw *rw, CXCursor c, struct pkt_field *f)
 	t = clang_getCanonicalType(clang_getCursorType(field));
 	if (t.kind == CXType_Record || t.kind == CXType_ConstantArray)
 		return 0;
+	if (bl_rw_extent(rw, c, &f->s, &f->e))
+		return 0;
 	/* The text must be `<base> -> field`: not a macro's body. */
 	name = clang_getCursorSpelling(c);
 	n = strlen(clang_getCString(name));
-	ok = !bl_rw_extent(rw, c, &f->s, &f->e) && f->e - f->s > n + 2 &&
-	     !strncmp(rw->text + f->e - n, clang_getCString(name), n);
+	ok = f->e - f->s > n + 2 && !strncmp(rw->text + f->e - n, clang_getCString(name), n);
 	clang_disposeString(name);
 	if (!ok)
-		return 0;
+		return IN_MACRO;
 	arrow = f->e - n;
 	while (arrow > f->s && isspace((unsigned char)rw->text[arrow - 1]))
 		arrow--;
@@ -149,7 +154,7 @@ static int packet_field(const struct bl_rw *rw, CXCursor c, struct pkt_field *f)
 		return 0;
 	f->byte = f->bit / 8;
 	f->bit %= 8;
-	return 1;
+	return PACKET;
 }
 
 /* The load of f, as an expression. */
@@ -224,6 +229,22 @@ static int is_incdec(const struct bl_rw *rw, CXCursor unary, const struct pkt_fi
 	       (!strncmp(rw->text + p, "++", 2) || !strncmp(rw->text + p, "--", 2));
 }
 
+/* Its text is the macro's, which cannot be rewritten for one use: code
+ * generation fails where the macro is used, saying why. */
+static int in_macro(struct pkt_walk *w, CXCursor c)
+{
+	CXSourceLocation loc = clang_getRangeStart(clang_getCursorExtent(c));
+	unsigned off;
+	CXFile f;
+
+	clang_getExpansionLocation(loc, &f, NULL, NULL, &off);
+	if (!f || f != w->rw->main || off > w->rw->len)
+		return 0;
+	return bl_edits_add(&w->rw->edits, off, off,
+			    "({ _Static_assert(0, \"bcc/proto.h: a packet header field in a macro's "
+			    "body is not rewritten into a packet load; read it outside the macro\"); 0; })+");
+}
+
 static int rewrite_field(struct pkt_walk *w, CXCursor c, CXCursor parent)
 {
 	struct pkt_field f;
@@ -231,8 +252,12 @@ static int rewrite_field(struct pkt_walk *w, CXCursor c, CXCursor parent)
 	char load[512];
 	size_t n;
 
-	if (!packet_field(w->rw, c, &f))
+	switch (packet_field(w->rw, c, &f)) {
+	case NOT_PACKET:
 		return 0;
+	case IN_MACRO:
+		return in_macro(w, c);
+	}
 	if (parent.kind == CXCursor_BinaryOperator || parent.kind == CXCursor_CompoundAssignOperator) {
 		size_t ps, pe;
 
@@ -243,8 +268,8 @@ static int rewrite_field(struct pkt_walk *w, CXCursor c, CXCursor parent)
 	}
 	if (parent.kind == CXCursor_UnaryOperator && is_incdec(w->rw, parent, &f))
 		return incdec(w, &f, parent);
-	/* & and sizeof: no load. */
-	if (parent.kind == CXCursor_UnaryExpr || parent.kind == CXCursor_UnaryOperator)
+	/* &: no load. */
+	if (parent.kind == CXCursor_UnaryOperator)
 		return 0;
 	if (dext(w, &f, load, sizeof(load)))
 		return 0;
@@ -278,6 +303,8 @@ static enum CXChildVisitResult walk_cb(CXCursor c, CXCursor parent, CXClientData
 {
 	struct pkt_walk *w = data;
 
+	if (c.kind == CXCursor_UnaryExpr)	/* sizeof, alignof: no load */
+		return CXChildVisit_Continue;
 	w->err = c.kind == CXCursor_CallExpr ? cksum_call(w, c) : rewrite_field(w, c, parent);
 	return w->err ? CXChildVisit_Break : CXChildVisit_Recurse;
 }

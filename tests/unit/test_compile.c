@@ -392,16 +392,17 @@ static const char *const deref_prog =
 	"    return ctx->di == 0;\n"
 	"}\n";
 
-/* Compiles text, loads it as a kprobe and finds every string of want in
- * the rewritten text. */
-static void expect_rewrites(const char *name, const char *text, const char *const *want)
+/* Compiles text, loads it as type and finds every string of want in the
+ * rewritten text. */
+static void expect_rewrites_as(const char *name, const char *text, enum bpf_prog_type type,
+			       const char *const *want)
 {
 	struct bl_compile_result r;
 	struct bl_err e = { 0 };
 	int rc, i;
 
 	libbpf_set_print(silent);
-	expect_load(name, text, BPF_PROG_TYPE_KPROBE);
+	expect_load(name, text, type);
 	rc = compile(text, &r, &e);
 	for (i = 0; !rc && want[i]; i++)
 		CHECK(strstr(r.rewritten, want[i]), "%s: no '%s' in\n%s", name, want[i],
@@ -409,6 +410,55 @@ static void expect_rewrites(const char *name, const char *text, const char *cons
 	if (!rc)
 		api->result_free(&r);
 	bl_err_clear(&e);
+}
+
+static void expect_rewrites(const char *name, const char *text, const char *const *want)
+{
+	expect_rewrites_as(name, text, BPF_PROG_TYPE_KPROBE, want);
+}
+
+/* bcc/proto.h fields through a cursor pointer become packet loads at the
+ * field's byte, bit and width; writes become stores; an address, a sizeof
+ * and a macro's body stay as written. */
+static void test_packet(void)
+{
+	static const char *const want[] = {
+		"if (bpf_dext_pkt(skb, (u64)(ip)+0, 0, 4) != 4 || bpf_dext_pkt(skb, (u64)((ip))+0, 4, 4) != 5)",
+		"u64 v = bpf_dext_pkt(skb, (u64)(ip)+6, 3, 13) + sizeof(ip->ttl) + (u64)&ip->ttl;",
+		"v += bpf_dext_pkt(skb, (u64)(e)+6, 0, 48) + bpf_dext_pkt(skb, (u64)(u)+2, 0, 16);",
+		"return bpf_dext_pkt(s, (u64)(t)+13, 6, 1) + bpf_dext_pkt(s, (u64)(t)+4, 0, 32);",
+		"bpf_dins_pkt(skb, (u64)(ip)+8, 0, 8, bpf_dext_pkt(skb, (u64)(ip)+8, 0, 8)<< (v));",
+		NULL,
+	};
+	static const char *const prog =
+		"#include <bcc/proto.h>\n"
+		"static inline u64 tcpbits(struct __sk_buff *s, struct tcp_t *t) {\n"
+		"    return t->flag_syn + t->seq_num;\n"
+		"}\n"
+		"int f(struct __sk_buff *skb) {\n"
+		"    u8 *cursor = 0;\n"
+		"    struct ethernet_t *e = cursor_advance(cursor, sizeof(*e));\n"
+		"    struct ip_t *ip = cursor_advance(cursor, sizeof(*ip));\n"
+		"    struct udp_t *u = cursor_advance(cursor, sizeof(*u));\n"
+		"    if (ip->ver != 4 || (ip)->hlen != 5)\n"
+		"        return 0;\n"
+		"    u64 v = ip->foffset + sizeof(ip->ttl) + (u64)&ip->ttl;\n"
+		"    v += e->src + u->dport;\n"
+		"    if (skb->len > 100000)\n"
+		"        ip->ttl <<= v;\n"
+		"    return v + tcpbits(skb, (void *)cursor);\n"
+		"}\n";
+
+	expect_rewrites_as("packet fields", prog, BPF_PROG_TYPE_SCHED_CLS, want);
+	expect_error("a packet field in a macro's body",
+		     "#include <bcc/proto.h>\n"
+		     "#define BLT_TTL(p) p->ttl\n"
+		     "int f(struct __sk_buff *skb) {\n"
+		     "    u8 *cursor = 0;\n"
+		     "    struct ip_t *ip = cursor_advance(cursor, sizeof(*ip));\n"
+		     "    return BLT_TTL(ip);\n"
+		     "}\n", "prog.c:6:15: error: static_assert failed \"bcc/proto.h: a packet header "
+		     "field in a macro's body is not rewritten");
 }
 
 /* Reads through kernel pointers become probe reads, so the verifier takes
@@ -619,6 +669,7 @@ int main(void)
 	test_num_cpus();
 	test_deref();
 	test_kernel_pointers();
+	test_packet();
 	if (access("/sys/kernel/tracing/events", R_OK) &&
 	    access("/sys/kernel/debug/tracing/events", R_OK))
 		printf("test_compile: tracepoint checks skipped (no tracefs)\n");
