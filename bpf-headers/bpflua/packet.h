@@ -51,40 +51,29 @@ static __always_inline unsigned long long bpf_dext_pkt(void *pkt, unsigned long 
 
 /* Stores val into that field: read the enclosing bytes, replace the bits,
  * write them back in network order. */
+#define __bl_pkt_same(x) (x)
+#define __BL_PKT_INS(type, width, load, to_net) do {				\
+	type __v = load(pkt, off);						\
+	__v &= ~(__BL_PKT_MASK(bits) << ((width) - end));			\
+	__v |= (val & __BL_PKT_MASK(bits)) << ((width) - end);			\
+	__v = to_net(__v);							\
+	bpf_skb_store_bytes(pkt, off, &__v, sizeof(__v), 0);			\
+} while (0)
+
 static __always_inline void bpf_dins_pkt(void *pkt, unsigned long long off,
 					 unsigned long long bit, unsigned long long bits,
 					 unsigned long long val)
 {
 	unsigned long long end = bit + bits;
 
-	if (end <= 8) {
-		__u8 v = load_byte(pkt, off);
-
-		v &= ~(__BL_PKT_MASK(bits) << (8 - end));
-		v |= (val & __BL_PKT_MASK(bits)) << (8 - end);
-		bpf_skb_store_bytes(pkt, off, &v, 1, 0);
-	} else if (end <= 16) {
-		__u16 v = load_half(pkt, off);
-
-		v &= ~(__BL_PKT_MASK(bits) << (16 - end));
-		v |= (val & __BL_PKT_MASK(bits)) << (16 - end);
-		v = bpf_htons(v);
-		bpf_skb_store_bytes(pkt, off, &v, 2, 0);
-	} else if (end <= 32) {
-		__u32 v = load_word(pkt, off);
-
-		v &= ~(__BL_PKT_MASK(bits) << (32 - end));
-		v |= (val & __BL_PKT_MASK(bits)) << (32 - end);
-		v = bpf_htonl(v);
-		bpf_skb_store_bytes(pkt, off, &v, 4, 0);
-	} else if (end <= 64) {
-		__u64 v = load_dword(pkt, off);
-
-		v &= ~(__BL_PKT_MASK(bits) << (64 - end));
-		v |= (val & __BL_PKT_MASK(bits)) << (64 - end);
-		v = bpf_cpu_to_be64(v);
-		bpf_skb_store_bytes(pkt, off, &v, 8, 0);
-	}
+	if (end <= 8)
+		__BL_PKT_INS(__u8, 8, load_byte, __bl_pkt_same);
+	else if (end <= 16)
+		__BL_PKT_INS(__u16, 16, load_half, bpf_htons);
+	else if (end <= 32)
+		__BL_PKT_INS(__u32, 32, load_word, bpf_htonl);
+	else if (end <= 64)
+		__BL_PKT_INS(__u64, 64, load_dword, bpf_cpu_to_be64);
 }
 
 /* incr_cksum_l3(&ip->hchecksum, old, new), incr_cksum_l4(&udp->crc, old,
