@@ -102,11 +102,12 @@ static __always_inline void __bl_pk_mem(char *dst, __u64 p)
 /* Argument values are taken before the record is reserved: an argument may
  * be a packet load (bpf_dext_pkt, bpflua/packet.h), which the verifier
  * refuses while a ring buffer record is held. Pointer-sized and pointer
- * arguments are marked in m, a constant once compiled; sizeof((x) + 0)
- * because a bit-field (a packet header field) has no size of its own. */
+ * arguments are marked in m, a constant once compiled; sizeof(1 ? x : x)
+ * because a bit-field (a packet header field) has no size of its own
+ * (and x + 0 would warn for an array). */
 #define __BL_PK_ARG(a, m, i, x) do {						\
 	(a)[i] = (__u64)(x);							\
-	if (__builtin_classify_type(x) == 5 || sizeof((x) + 0) == 8)		\
+	if (__builtin_classify_type(x) == 5 || sizeof(1 ? (x) : (x)) == 8)	\
 		(m) |= 1u << (i);						\
 } while (0)
 
