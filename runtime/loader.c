@@ -68,10 +68,12 @@ static int open_master(struct bl_object *o, struct bl_err *e)
 	return err ? bl_libbpf_errno(err) : bl_shared_export(o->master, o, e);
 }
 
-/* The value type a map's definition names (__type(value, T)), from the
- * object's BTF: libbpf keeps no BTF value type for queues and stacks,
- * whose values still have one. 0 when unknown. */
-static unsigned int def_value_type(struct bpf_object *obj, const char *map)
+/* The key or value type a map's definition names (__type(key, T),
+ * __type(value, T)), from the object's BTF: libbpf keeps no BTF value type
+ * for queues and stacks, and none at all for maps the kernel takes without
+ * BTF (maps of maps, socket maps), whose keys and values still have one.
+ * 0 when unknown. */
+static unsigned int def_type(struct bpf_object *obj, const char *map, const char *member)
 {
 	const struct btf *btf = bpf_object__btf(obj);
 	const struct btf_type *t;
@@ -85,10 +87,22 @@ static unsigned int def_value_type(struct bpf_object *obj, const char *map)
 	for (int i = 0; i < btf_vlen(t); i++, m++) {
 		const struct btf_type *pt = btf__type_by_id(btf, m->type);
 
-		if (!strcmp(btf__name_by_offset(btf, m->name_off), "value") && pt && btf_is_ptr(pt))
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member) && pt && btf_is_ptr(pt))
 			return pt->type;
 	}
 	return 0;
+}
+
+/* A map without BTF types: those of its definition (maps of maps, socket
+ * maps, queues and stacks). Other maps without BTF (stack traces, perf
+ * buffers) name sizes, not types, and keep none. */
+static void fill_def_types(struct bpf_object *obj, const struct bpf_map *m,
+			   struct bl_map_info *info)
+{
+	if (!info->btf_key_type_id && info->key_size)
+		info->btf_key_type_id = def_type(obj, bpf_map__name(m), "key");
+	if (!info->btf_value_type_id)
+		info->btf_value_type_id = def_type(obj, bpf_map__name(m), "value");
 }
 
 /* Internal maps (.rodata, .bss, .kconfig) hold global data, not tables. */
@@ -116,9 +130,7 @@ static int collect_maps(struct bl_object *o)
 			.btf_key_type_id = bpf_map__btf_key_type_id(m),
 			.btf_value_type_id = bpf_map__btf_value_type_id(m),
 		};
-		if (!o->maps[o->map_count - 1].btf_value_type_id && !bpf_map__key_size(m))
-			o->maps[o->map_count - 1].btf_value_type_id =
-				def_value_type(o->master, bpf_map__name(m));
+		fill_def_types(o->master, m, &o->maps[o->map_count - 1]);
 	}
 	return 0;
 }

@@ -74,11 +74,17 @@
 	} _name SEC(".maps")
 
 /* BPF_F_TABLE(kind, key, leaf, name, size, flags): kind is BCC's type name,
- * e.g. hash or "hash" (the rewriter blanks the quotes out). */
-#define BPF_F_TABLE(_kind, _key, _leaf, _name, _size, _flags)			\
+ * e.g. hash or "hash" (the rewriter blanks the quotes out). BCC's maps of
+ * maps name their inner table in the kind, "array_of_maps$inner": the
+ * prepass makes that `array_of_maps,inner`, one argument more. */
+#define BPF_F_TABLE(...) __BL_PICK_FTABLE(__VA_ARGS__, __BL_FTABLE_OFM,		\
+	__BL_FTABLE)(__VA_ARGS__)
+#define __BL_PICK_FTABLE(_1, _2, _3, _4, _5, _6, _7, NAME, ...) NAME
+#define __BL_FTABLE(_kind, _key, _leaf, _name, _size, _flags)			\
 	__BL_TABLE_##_kind(_key, _leaf, _name, _size, _flags)
-#define BPF_TABLE(_kind, _key, _leaf, _name, _size)				\
-	BPF_F_TABLE(_kind, _key, _leaf, _name, _size, 0)
+#define __BL_FTABLE_OFM(_kind, _inner, _key, _leaf, _name, _size, _flags)	\
+	__BL_OFM_##_kind(_key, _inner, _name, _size)
+#define BPF_TABLE(...) BPF_F_TABLE(__VA_ARGS__, 0)
 
 #define __BL_TABLE_hash(k, l, n, s, f)	__BL_KV_MAP(BPF_MAP_TYPE_HASH, k, l, n, s, f)
 #define __BL_TABLE_array(k, l, n, s, f)	__BL_KV_MAP(BPF_MAP_TYPE_ARRAY, k, l, n, s, f)

@@ -100,4 +100,56 @@
 	((typeof(*(m).value) *)bpf_inode_storage_get(&(m), (void *)(i), v, flags))
 #define __bl_inode_storage_delete(m, i) bpf_inode_storage_delete(&(m), (void *)(i))
 
+/* Maps of maps: BPF_ARRAY_OF_MAPS(name, "inner", size) and
+ * BPF_HASH_OF_MAPS(name[, key=int], "inner"[, size=10240]). The inner
+ * maps are shaped as the table named "inner" (the prepass makes the string
+ * that identifier, prepass.c): its definition is the template libbpf
+ * creates the outer map with. In BPF, m.lookup(&k) gives the inner map for
+ * bpf_map_lookup_elem and friends (as BCC, typed int *); Lua fills the
+ * slots with tables (t[k] = b["inner"], README). The value type only
+ * types lookup: libbpf creates maps of maps without BTF. */
+#define __BL_OF_MAPS(_type, _key, _inner, _name, _size)				\
+	struct {								\
+		__uint(type, _type);						\
+		__type(key, _key);						\
+		__type(value, int);						\
+		__uint(max_entries, _size);					\
+		__BL_PARSE_ONLY(						\
+			int *(*lookup)(typeof(_key) *);				\
+			int __bl_map;)						\
+		__array(values, typeof(_inner));				\
+	} _name SEC(".maps")
+#define BPF_ARRAY_OF_MAPS(_name, _inner, _size)					\
+	__BL_OF_MAPS(BPF_MAP_TYPE_ARRAY_OF_MAPS, int, _inner, _name, _size)
+#define BPF_HASH_OF_MAPS(...) __BL_PICK4(__VA_ARGS__, __BL_HOM4, __BL_HOM3,	\
+	__BL_HOM2, ~)(__VA_ARGS__)
+#define __BL_HOM2(n, inner)		__BL_HOM4(n, int, inner, 10240)
+#define __BL_HOM3(n, k, inner)		__BL_HOM4(n, k, inner, 10240)
+#define __BL_HOM4(n, k, inner, s)						\
+	__BL_OF_MAPS(BPF_MAP_TYPE_HASH_OF_MAPS, k, inner, n, s)
+#define __BL_OFM_array_of_maps(k, inner, n, s)					\
+	__BL_OF_MAPS(BPF_MAP_TYPE_ARRAY_OF_MAPS, k, inner, n, s)
+#define __BL_OFM_hash_of_maps(k, inner, n, s)					\
+	__BL_OF_MAPS(BPF_MAP_TYPE_HASH_OF_MAPS, k, inner, n, s)
+
+/* Cgroup storages: one value per (cgroup, attach type) of the programs
+ * using the map, attached to cgroups; m.get_local_storage(flags) is a
+ * pointer to the running program's (never NULL). Keys are struct
+ * bpf_cgroup_storage_key, as BCC's. */
+#define __BL_CGROUP_STORAGE(_type, _name, _leaf)				\
+	struct {								\
+		__uint(type, _type);						\
+		__type(key, struct bpf_cgroup_storage_key);			\
+		__type(value, _leaf);						\
+		__BL_PARSE_ONLY(						\
+			typeof(_leaf) *(*get_local_storage)(__u64);		\
+			int __bl_map;)						\
+	} _name SEC(".maps")
+#define BPF_CGROUP_STORAGE(_name, _leaf)					\
+	__BL_CGROUP_STORAGE(BPF_MAP_TYPE_CGROUP_STORAGE, _name, _leaf)
+#define BPF_PERCPU_CGROUP_STORAGE(_name, _leaf)					\
+	__BL_CGROUP_STORAGE(BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, _name, _leaf)
+#define __bl_get_local_storage(m, flags)					\
+	((typeof(*(m).value) *)bpf_get_local_storage(&(m), flags))
+
 #endif

@@ -203,6 +203,7 @@ local classes = setmetatable({}, { __mode = "k" })
 local function is_table(t)
   return type(t) == "table" and rawget(t, S) ~= nil
 end
+M.is_table = is_table
 
 -- The kinds (map types) whose class has method name, for "t:open_perf_buffer
 -- on a hash table".
@@ -399,6 +400,10 @@ function Table:keys() p_keys(self) return walk(self, true, false) end
 local p_values = method("values")
 function Table:values() p_values(self) return walk(self, false, true) end
 
+-- The map's fd, as BCC's get_fd() (for a map-of-maps slot, a C library).
+local p_fd = method("get_fd")
+function Table:get_fd() p_fd(self) return state(self).fd end
+
 local p_len = method("len")
 function Table:len()
   p_len(self)
@@ -589,6 +594,7 @@ M.kinds = {
   hash = Table, lru_hash = Table, lpm_trie = Table, hash_of_maps = Table,
   array = Array, prog_array = Array, cgroup_array = Array, array_of_maps = Array,
   percpu_hash = PerCpu, lru_percpu_hash = PerCpu, percpu_array = PerCpu,
+  cgroup_storage = Table, percpu_cgroup_storage = PerCpu,
 }
 -- How errors name a kind (a later kind adds its name here too).
 M.kind_names = {}

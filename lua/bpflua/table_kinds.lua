@@ -3,6 +3,9 @@
 --   program arrays (BPF_PROG_ARRAY): t[i] = fn (a function object from
 --     b:load_func, or a program fd) makes slot i a tail call target; t[i]
 --     reads back the program's id, t[i] = nil empties the slot.
+--   maps of maps (BPF_ARRAY_OF_MAPS, BPF_HASH_OF_MAPS): t[k] = other (a
+--     table of the inner table's shape, or a map fd) puts that map in slot
+--     k; t[k] reads back its map id, t[k] = nil empties the slot.
 --   queues and stacks (BPF_QUEUE, BPF_STACK): t:push(v[, flags]),
 --     t:pop(), t:peek() (nil when empty); t:values() pops every element
 --     (at most max_entries), as BCC's; they have no keys, so t[k],
@@ -23,33 +26,47 @@ local function method(name, params)
   })
 end
 
----------------------------------------------------------------- program arrays
+---------------------------------------------------------------- fd slots
 
-local ProgArray = tables.class(tables.kinds.prog_array)
+-- A class over base whose slots take the fd fd_of(st, v) gives for a value
+-- and, unlike an array's, can be emptied.
+local function fd_slots(base, fd_of)
+  local cls = tables.class(base)
+  function cls:_set(k, v)
+    local st = tables.state(self)
+    local kp = tables.put(st, st.key, st.kbuf, k, "key")
+    local vp = tables.put(st, st.val, st.vbuf, fd_of(st, v), "value")
+    local r = C.bl_map_update(st.fd, kp, vp, 0)
+    if r < 0 then tables.fail(st, "update", r) end
+  end
+  function cls:_delete(k)
+    local st = tables.state(self)
+    local r = C.bl_map_delete(st.fd, tables.put(st, st.key, st.kbuf, k, "key"))
+    if r < 0 and r ~= -ENOENT then tables.fail(st, "delete", r) end
+  end
+  return cls
+end
 
-local function prog_fd(st, v)
+local function is_fd(v)
+  return type(v) == "number" and v % 1 == 0 and v >= 0
+end
+
+tables.kinds.prog_array = fd_slots(tables.kinds.prog_array, function(st, v)
   if funcs.is_function(v) then return v.fd end
-  if type(v) == "number" and v % 1 == 0 and v >= 0 then return v end
+  if is_fd(v) then return v end
   args.error(string.format("table '%s': a program array slot takes a function from "
     .. "load_func (or a program fd), got %s", st.name, type(v)))
-end
+end)
 
-function ProgArray:_set(k, v)
-  local st = tables.state(self)
-  local kp = tables.put(st, st.key, st.kbuf, k, "key")
-  local vp = tables.put(st, st.val, st.vbuf, prog_fd(st, v), "value")
-  local r = C.bl_map_update(st.fd, kp, vp, 0)
-  if r < 0 then tables.fail(st, "update", r) end
+-- The kernel checks that the inner map has the template's shape.
+local function map_fd(st, v)
+  if tables.is_table(v) then return tables.state(v).fd end
+  if is_fd(v) then return v end
+  args.error(string.format("table '%s': a map-of-maps slot takes a table (or a map fd), got %s",
+    st.name, type(v)))
 end
-
--- Unlike an array's, a program array's slots can be emptied.
-function ProgArray:_delete(k)
-  local st = tables.state(self)
-  local r = C.bl_map_delete(st.fd, tables.put(st, st.key, st.kbuf, k, "key"))
-  if r < 0 and r ~= -ENOENT then tables.fail(st, "delete", r) end
-end
-
-tables.kinds.prog_array = ProgArray
+tables.kinds.array_of_maps = fd_slots(tables.kinds.array_of_maps, map_fd)
+tables.kinds.hash_of_maps = fd_slots(tables.kinds.hash_of_maps, map_fd)
 
 ---------------------------------------------------------------- queues, stacks
 

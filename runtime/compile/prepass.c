@@ -73,11 +73,33 @@ static int ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_';
 }
 
-/* BPF_TABLE("hash", ... -> BPF_TABLE( hash , ... */
+/* The string literal at q on one line becomes its text between blanks;
+ * a '$' in it (BCC's "array_of_maps$inner") becomes a comma. The end of
+ * what was done, NULL when q is no such literal. */
+static char *unquote(char *q)
+{
+	char *end;
+
+	if (*q != '"')
+		return NULL;
+	end = strchr(q + 1, '"');
+	if (!end || memchr(q, '\n', end - q))
+		return NULL;
+	*q = ' ';
+	*end = ' ';
+	while ((q = memchr(q, '$', end - q)))
+		*q = ',';
+	return end + 1;
+}
+
+/* BPF_TABLE("hash", ... -> BPF_TABLE( hash , ...; the inner table of
+ * BPF_ARRAY_OF_MAPS(m, "inner", n) and BPF_HASH_OF_MAPS(m, k, "inner")
+ * becomes the identifier the header uses (maps_more.h). */
 static char *unquote_table_kind(char *p, char *start)
 {
 	static const char *const macros[] = { "BPF_TABLE", "BPF_F_TABLE", "BPF_TABLE_PUBLIC",
 					       "BPF_TABLE_SHARED", "BPF_TABLE_PINNED", NULL };
+	static const char *const of_maps[] = { "BPF_ARRAY_OF_MAPS", "BPF_HASH_OF_MAPS", NULL };
 	char *q, *end;
 	int i;
 
@@ -91,15 +113,20 @@ static char *unquote_table_kind(char *p, char *start)
 		q = skip_blanks(p + n);
 		if (*q != '(')
 			return p + n;
-		q = skip_blanks(q + 1);
-		if (*q != '"')
+		end = unquote(skip_blanks(q + 1));
+		return end ? end : p + n;
+	}
+	for (i = 0; of_maps[i]; i++) {
+		size_t n = strlen(of_maps[i]);
+
+		if (strncmp(p, of_maps[i], n) || ident_char(p[n]))
+			continue;
+		q = skip_blanks(p + n);
+		if (*q != '(')
 			return p + n;
-		end = strchr(q + 1, '"');
-		if (!end || memchr(q, '\n', end - q))
-			return p + n;
-		*q = ' ';
-		*end = ' ';
-		return end + 1;
+		q += strcspn(q, "\");\n");
+		end = unquote(q);
+		return end ? end : p + n;
 	}
 	return p + 1;
 }
