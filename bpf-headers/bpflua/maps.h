@@ -131,7 +131,8 @@
 #define __BL_PICK_PINNED(_1, _2, _3, _4, _5, _6, _7, NAME, ...) NAME
 #define __BL_PINNED6(k, key, leaf, n, s, path) __BL_PINNED7(k, key, leaf, n, s, path, 0)
 #define __BL_PINNED7(k, key, leaf, n, s, path, f)				\
-	BPF_F_TABLE(k, key, leaf, n, s, f);					\
+	BPF_F_TABLE(k, key, leaf, n, s, f); __bl_table_pin(n, path)
+#define __bl_table_pin(n, path)							\
 	static __attribute__((section(".bl_pinned"), used))			\
 	const char __bl_pinned__##n[] = path
 
@@ -195,11 +196,12 @@
 	} _name SEC(".maps")
 
 /* BCC's value types of stack trace maps (for BPF_TABLE("stacktrace", ...)). */
+#define BPF_MAX_STACK_DEPTH 127
 struct bpf_stacktrace {
-	__u64 ip[127];
+	__u64 ip[BPF_MAX_STACK_DEPTH];
 };
 struct bpf_stacktrace_buildid {
-	struct bpf_stack_build_id trace[127];
+	struct bpf_stack_build_id trace[BPF_MAX_STACK_DEPTH];
 };
 
 /* Stack trace maps take no BTF: Lua types them (lua/bpflua/stacks.lua). */
@@ -225,8 +227,20 @@ struct bpf_stacktrace_buildid {
 		__uint(map_flags, _flags);					\
 		__BL_METHODS_QUEUE(_leaf)					\
 	} _name SEC(".maps")
-#define BPF_QUEUE(_name, _leaf, _size) __BL_QUEUE_MAP(BPF_MAP_TYPE_QUEUE, _leaf, _name, _size, 0)
-#define BPF_STACK(_name, _leaf, _size) __BL_QUEUE_MAP(BPF_MAP_TYPE_STACK, _leaf, _name, _size, 0)
+/* BPF_QUEUE(name, leaf, size[, flags]), BPF_STACK(...) and BCC's general
+ * form BPF_QUEUESTACK("queue" or "stack", name, leaf, size, flags), also
+ * _PINNED (path last), _PUBLIC and _SHARED as the BPF_TABLE forms. */
+#define BPF_QUEUE(...) __BL_PICK4(__VA_ARGS__, __BL_QS4, __BL_QS3, ~, ~)(queue, __VA_ARGS__)
+#define BPF_STACK(...) __BL_PICK4(__VA_ARGS__, __BL_QS4, __BL_QS3, ~, ~)(stack, __VA_ARGS__)
+#define __BL_QS3(k, n, l, s)	__BL_QS4(k, n, l, s, 0)
+#define __BL_QS4(k, n, l, s, f)	__BL_TABLE_##k(~, l, n, s, f)
+#define BPF_QUEUESTACK(_kind, _name, _leaf, _size, _flags)			\
+	__BL_TABLE_##_kind(~, _leaf, _name, _size, _flags)
+#define BPF_QUEUESTACK_PINNED(_kind, _name, _leaf, _size, _flags, _path)	\
+	BPF_QUEUESTACK(_kind, _name, _leaf, _size, _flags); __bl_table_pin(_name, _path)
+#define BPF_QUEUESTACK_PUBLIC(_kind, _name, _leaf, _size, _flags)		\
+	BPF_QUEUESTACK(_kind, _name, _leaf, _size, _flags); __bl_table_mark(export, _name)
+#define BPF_QUEUESTACK_SHARED BPF_QUEUESTACK_PUBLIC
 
 #define BPF_PROG_ARRAY(_name, _size)						\
 	struct {								\

@@ -20,7 +20,10 @@
 	} _name SEC(".maps")
 #define BPF_DEVMAP(_name, _size)	__BL_REDIRECT_MAP(BPF_MAP_TYPE_DEVMAP, _name, _size)
 #define BPF_CPUMAP(_name, _size)	__BL_REDIRECT_MAP(BPF_MAP_TYPE_CPUMAP, _name, _size)
-#define BPF_XSKMAP(_name, _size)	__BL_REDIRECT_MAP(BPF_MAP_TYPE_XSKMAP, _name, _size)
+/* BPF_XSKMAP(name, size[, "/sys/fs/bpf/path"]): pinned as BPF_TABLE_PINNED. */
+#define BPF_XSKMAP(...) __BL_PICK3(__VA_ARGS__, __BL_XSK3, __BL_XSK2, ~)(__VA_ARGS__)
+#define __BL_XSK2(_name, _size)	__BL_REDIRECT_MAP(BPF_MAP_TYPE_XSKMAP, _name, _size)
+#define __BL_XSK3(_name, _size, _path) __BL_XSK2(_name, _size); __bl_table_pin(_name, _path)
 #define __bl_redirect_map(m, index, flags) bpf_redirect_map(&(m), index, flags)
 
 /* Socket maps: BPF_SOCKMAP(name, size) (u32 index keys),

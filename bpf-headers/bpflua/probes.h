@@ -2,7 +2,7 @@
  *
  * Each declares a program named as the Lua layer auto-attaches it
  * (tracepoint__cat__ev, raw_tracepoint__ev, kfunc__fn, kretfunc__fn,
- * lsm__hook). A
+ * lsm__hook, bpf_iter__target). A
  * function a macro declares is not marked by the rewriter (its name is not
  * in the user's text), so the macro gives it its section itself; the
  * loader sets each program's type from the attach point used.
@@ -35,6 +35,13 @@
  * return value is the hook's verdict (0 allows, -errno denies). */
 #define LSM_PROBE(hook, ...)							\
 	__BL_PROG_SECTION("lsm__" #hook) int BPF_PROG(lsm__##hook, ##__VA_ARGS__)
+
+/* A BPF iterator over the kernel objects of target (task, bpf_map, ...):
+ * ctx->meta->seq is its output; b:load_func("bpf_iter__<target>",
+ * BPF.TRACING) loads it. */
+#define BPF_ITER(target)							\
+	__BL_PROG_SECTION("bpf_iter__" #target)					\
+	int bpf_iter__##target(struct bpf_iter__##target *ctx)
 
 /* __data_loc fields (int data_loc_<field> in the args struct): the low 16
  * bits are the data's offset in the record, the high 16 its length. */

@@ -29,7 +29,7 @@ local PROG_TYPES = {
 }
 local TYPE_NAMES = {}
 for name, v in pairs(PROG_TYPES) do TYPE_NAMES[v] = name end
-local TRACE_FENTRY, TRACE_FEXIT, LSM_MAC = 24, 25, 27
+local TRACE_FENTRY, TRACE_FEXIT, LSM_MAC, TRACE_ITER = 24, 25, 27, 28
 
 -- BCC's XDP actions and attach flags (uapi/linux/bpf.h, if_link.h).
 local XDP_CONSTANTS = {
@@ -51,7 +51,8 @@ function M.is_function(x)
 end
 
 -- What a TRACING or LSM program attaches to follows from its name, as in
--- BCC: kfunc__X / kretfunc__X (fentry/fexit of X), lsm__X (hook X).
+-- BCC: kfunc__X / kretfunc__X (fentry/fexit of X), lsm__X (hook X),
+-- bpf_iter__X (BPF_ITER(X), an iterator over X).
 local function attach_target(h, name, prog_type)
   if prog_type == PROG_TYPES.LSM then
     local hook = name:match("^lsm__(.+)$")
@@ -59,9 +60,12 @@ local function attach_target(h, name, prog_type)
     return LSM_MAC, hook
   end
   if prog_type == PROG_TYPES.TRACING then
+    local iter = name:match("^bpf_iter__(.+)$")
+    if iter then return TRACE_ITER, iter end
     local kind, target = name:match("^(k?r?e?t?func)__(.+)$")
     if kind ~= "kfunc" and kind ~= "kretfunc" then
-      h.raise("load_func: a TRACING function is named kfunc__<function> or kretfunc__<function>, got '"
+      h.raise("load_func: a TRACING function is named kfunc__<function>, kretfunc__<function> "
+        .. "or bpf_iter__<target>, got '"
         .. name .. "'")
     end
     return kind == "kfunc" and TRACE_FENTRY or TRACE_FEXIT, target:match("^vmlinux__(.+)$") or target

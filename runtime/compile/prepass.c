@@ -98,7 +98,9 @@ static char *unquote(char *q)
 static char *unquote_table_kind(char *p, char *start)
 {
 	static const char *const macros[] = { "BPF_TABLE", "BPF_F_TABLE", "BPF_TABLE_PUBLIC",
-					       "BPF_TABLE_SHARED", "BPF_TABLE_PINNED", NULL };
+					       "BPF_TABLE_SHARED", "BPF_TABLE_PINNED", "BPF_QUEUESTACK",
+					       "BPF_QUEUESTACK_PINNED", "BPF_QUEUESTACK_PUBLIC",
+					       "BPF_QUEUESTACK_SHARED", NULL };
 	static const char *const of_maps[] = { "BPF_ARRAY_OF_MAPS", "BPF_HASH_OF_MAPS", NULL };
 	char *q, *end;
 	int i;
