@@ -457,6 +457,93 @@ function Table:zero()
   fill_all(self, ffi.new("uint8_t[?]", self:_row_size(st)))
 end
 
+-- BCC's batch calls. items_lookup_batch() and
+-- items_lookup_and_delete_batch() iterate what one batch read (deleting it,
+-- for the latter); where the kernel has no batch for the table, a snapshot
+-- read key by key (and deleted the same way).
+local function batch_items(self, del)
+  local st = state(self)
+  local keys, vals, n = self:_batch(del)
+  if not keys then
+    local out = {}
+    for k, v in walk(self, true, true) do out[#out + 1] = { k, v } end
+    if del then for _, kv in ipairs(out) do self:_delete(kv[1]) end end
+    local i = 0
+    return function()
+      i = i + 1
+      if out[i] then return out[i][1], out[i][2] end
+    end
+  end
+  local i = -1
+  return function()
+    if i + 1 >= n then return nil end
+    i = i + 1
+    return get(st.key, keys, i), self:_batch_value(st, vals, i)
+  end
+end
+local p_lb = method("items_lookup_batch")
+function Table:items_lookup_batch() p_lb(self) return batch_items(self, false) end
+local p_ldb = method("items_lookup_and_delete_batch")
+function Table:items_lookup_and_delete_batch() p_ldb(self) return batch_items(self, true) end
+
+-- A Lua array of keys as one ct[?] array (for the batch calls).
+local function key_array(self, st, list, what)
+  if type(list) ~= "table" then
+    args.error(string.format("table '%s': %s takes a Lua array of keys, got %s",
+      st.name, what, type(list)))
+  end
+  local keys = st.key.vla(math.max(#list, 1))
+  for i, k in ipairs(list) do ffi.copy(keys + (i - 1), put(st, st.key, st.kbuf, k, "key"), st.key.size) end
+  return keys, #list
+end
+
+-- items_delete_batch([keys]): those keys (an absent one is an error, as in
+-- BCC), or every key.
+local p_db = method("items_delete_batch", { { "keys", "table" } })
+function Table:items_delete_batch(...)
+  local list = p_db(self, ...)
+  if list == nil then return self:clear() end
+  local st = state(self)
+  local keys, n = key_array(self, st, list, "items_delete_batch")
+  local r = C.bl_map_delete_batch(st.fd, keys, n)
+  if r == -EOPNOTSUPP then
+    for i = 0, n - 1 do
+      r = C.bl_map_delete(st.fd, keys + i)
+      if r < 0 then break end
+    end
+  end
+  if r < 0 then fail(st, "batch delete", r) end
+end
+
+-- items_update_batch(keys, values): two Lua arrays of the same length.
+local p_ub = method("items_update_batch", { { "keys", "table", required = true },
+  { "values", "table", required = true } })
+function Table:items_update_batch(...)
+  local klist, vlist = p_ub(self, ...)
+  local st = state(self)
+  if #klist ~= #vlist then
+    args.error(string.format("table '%s': items_update_batch: %d keys but %d values",
+      st.name, #klist, #vlist))
+  end
+  local keys, n = key_array(self, st, klist, "items_update_batch")
+  local size = self:_row_size(st)
+  local rows = ffi.new("uint8_t[?]", math.max(n, 1) * size)
+  for i, v in ipairs(vlist) do self:_fill_row(st, v, rows + (i - 1) * size) end
+  local r = C.bl_map_update_batch(st.fd, keys, rows, n, 0)
+  if r == -EOPNOTSUPP then
+    for i = 0, n - 1 do
+      r = C.bl_map_update(st.fd, keys + i, rows + i * size, 0)
+      if r < 0 then break end
+    end
+  end
+  if r < 0 then fail(st, "batch update", r) end
+end
+
+-- The bytes of value v as the kernel takes them, at dst (_row_size bytes).
+function Table:_fill_row(st, v, dst)
+  ffi.copy(dst, put(st, st.val, st.vbuf, v, "value"), st.val.size)
+end
+
 -- Histograms, printed as BCC prints them (bpflua.hist).
 local hist = require "bpflua.hist"
 local p_log2 = method("print_log2_hist", hist.params)
@@ -547,17 +634,22 @@ function PerCpu:_get(k)
 end
 
 -- v: an array of per-CPU values, or one value for every CPU.
-function PerCpu:_set(k, v)
-  local st = state(self)
-  local kp = put(st, st.key, st.kbuf, k, "key")
+function PerCpu:_fill_row(st, v, dst)
   local p = percpu_buf(st)
-  ffi.fill(p.buf, p.n * p.stride)
+  ffi.fill(dst, p.n * p.stride)
   for cpu = 0, p.n - 1 do
     local x = v
     if type(v) == "table" and v[1] ~= nil then x = v[cpu + 1] or 0 end
     put(st, st.val, st.vbuf, x, "value")
-    ffi.copy(p.buf + cpu * p.stride, st.vbuf, st.val.size)
+    ffi.copy(dst + cpu * p.stride, st.vbuf, st.val.size)
   end
+end
+
+function PerCpu:_set(k, v)
+  local st = state(self)
+  local kp = put(st, st.key, st.kbuf, k, "key")
+  local p = percpu_buf(st)
+  self:_fill_row(st, v, p.buf)
   local r = C.bl_map_update(st.fd, kp, p.buf, 0)
   if r < 0 then fail(st, "update", r) end
 end
