@@ -41,6 +41,7 @@ enum bl_probe_kind {
 	BL_PROBE_LSM,
 	BL_PROBE_SOCKET,
 	BL_PROBE_XDP,
+	BL_PROBE_CGROUP,
 };
 
 struct bl_link_info {
@@ -80,6 +81,11 @@ int bl_attach_kfunc(struct bl_object *o, const char *fn, const char *func, int r
 /* hook is the LSM hook's name: "bpf" for security_bpf() (attach_lsm.c). */
 int bl_attach_lsm(struct bl_object *o, const char *fn, const char *hook,
 		  struct bl_link **out, struct bl_err *e);
+/* fn as prog_type, loaded for attach_type (enum bpf_attach_type), on the
+ * cgroup v2 directory at path, or open at cgroup_fd when path is NULL
+ * (attach_cgroup.c). */
+int bl_attach_cgroup(struct bl_object *o, const char *fn, int prog_type, int attach_type,
+		     int cgroup_fd, const char *path, struct bl_link **out, struct bl_err *e);
 
 /* BCC's attach_raw_socket: a raw AF_PACKET socket bound to network
  * interface dev (every protocol), with the socket filter prog_fd attached

@@ -36,6 +36,7 @@ static const char *const kind_names[] = {
 	[BL_PROBE_LSM] = "lsm",
 	[BL_PROBE_SOCKET] = "raw_socket",
 	[BL_PROBE_XDP] = "xdp",
+	[BL_PROBE_CGROUP] = "cgroup",
 };
 
 int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l)
@@ -312,6 +313,21 @@ static int l_xdp_detach(lua_State *L)
 	return 1;
 }
 
+/* o:attach_cgroup(fn, prog_type, attach_type, path | fd) */
+static int l_attach_cgroup(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	int prog_type = luaL_checkint(L, 3), attach_type = luaL_checkint(L, 4);
+	const char *path = lua_type(L, 5) == LUA_TSTRING ? lua_tostring(L, 5) : NULL;
+	int fd = path ? -1 : luaL_checkint(L, 5);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_cgroup(o, fn, prog_type, attach_type, fd, path, out_for(L, 6, &l), &e);
+	return attach_result(L, r, l, &e);
+}
+
 void bl_lib_detach_all(lua_State *L, int idx)
 {
 	idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -403,6 +419,7 @@ static const luaL_Reg object_attach_methods[] = {
 	{ "attach_lsm", l_attach_lsm },
 	{ "attach_raw_socket", l_attach_raw_socket },
 	{ "attach_xdp", l_attach_xdp },
+	{ "attach_cgroup", l_attach_cgroup },
 	{ NULL, NULL }
 };
 

@@ -27,6 +27,28 @@ local PROG_TYPES = {
   SK_MSG = 16, RAW_TRACEPOINT = 17, CGROUP_SOCK_ADDR = 18, CGROUP_SOCKOPT = 25,
   TRACING = 26, EXTENSION = 28, LSM = 29,
 }
+-- BCC's BPFAttachType (enum bpf_attach_type); bpflua attaches the cgroup
+-- ones (CGROUP_ATTACH), each through a link that goes with the object.
+local ATTACH_TYPES = {
+  CGROUP_INET_INGRESS = 0, CGROUP_INET_EGRESS = 1, CGROUP_INET_SOCK_CREATE = 2,
+  CGROUP_SOCK_OPS = 3, SK_SKB_STREAM_PARSER = 4, SK_SKB_STREAM_VERDICT = 5,
+  CGROUP_DEVICE = 6, SK_MSG_VERDICT = 7, CGROUP_INET4_BIND = 8, CGROUP_INET6_BIND = 9,
+  CGROUP_INET4_CONNECT = 10, CGROUP_INET6_CONNECT = 11, CGROUP_INET4_POST_BIND = 12,
+  CGROUP_INET6_POST_BIND = 13, CGROUP_UDP4_SENDMSG = 14, CGROUP_UDP6_SENDMSG = 15,
+  LIRC_MODE2 = 16, FLOW_DISSECTOR = 17, CGROUP_SYSCTL = 18, CGROUP_UDP4_RECVMSG = 19,
+  CGROUP_UDP6_RECVMSG = 20, CGROUP_GETSOCKOPT = 21, CGROUP_SETSOCKOPT = 22,
+  TRACE_RAW_TP = 23, TRACE_FENTRY = 24, TRACE_FEXIT = 25, MODIFY_RETURN = 26,
+  LSM_MAC = 27, TRACE_ITER = 28, CGROUP_INET4_GETPEERNAME = 29,
+  CGROUP_INET6_GETPEERNAME = 30, CGROUP_INET4_GETSOCKNAME = 31,
+  CGROUP_INET6_GETSOCKNAME = 32, XDP_DEVMAP = 33, CGROUP_INET_SOCK_RELEASE = 34,
+  XDP_CPUMAP = 35, SK_LOOKUP = 36, XDP = 37, SK_SKB_VERDICT = 38,
+}
+M.BPFAttachType = ATTACH_TYPES
+local CGROUP_ATTACH = {}
+for name, v in pairs(ATTACH_TYPES) do
+  if name:find("^CGROUP_") then CGROUP_ATTACH[v] = true end
+end
+
 local TYPE_NAMES = {}
 for name, v in pairs(PROG_TYPES) do TYPE_NAMES[v] = name end
 local TRACE_FENTRY, TRACE_FEXIT, LSM_MAC, TRACE_ITER = 24, 25, 27, 28
@@ -150,7 +172,7 @@ function M.install(BPF, h)
     local eat, target = attach_target(h, name, prog_type)
     local fd, msg, log = p.obj:load_prog(name, prog_type, eat, target)
     if not fd then h.fail(p, msg, log) end
-    local f = setmetatable({ name = name, fd = fd, bpf = self }, Function)
+    local f = setmetatable({ name = name, fd = fd, bpf = self, prog_type = prog_type }, Function)
     p.funcs[key] = f
     return f
   end
@@ -163,6 +185,39 @@ function M.install(BPF, h)
       out[#out + 1] = self:load_func(name, prog_type)
     end
     return out
+  end
+
+  BPF.BPFAttachType = ATTACH_TYPES
+
+  -- attach_func(fn, target, attach_type[, flags]) as BCC's (also called
+  -- BPF.attach_func(fn, ...)): target is a cgroup v2 directory, its path or
+  -- an fd open on it. The function is loaded again for the attach type.
+  local function func_args(what, self, fn, ...)
+    if M.is_function(self) then return func_args(what, self.bpf, self, fn, ...) end
+    local target, attach_type = ...
+    if not M.is_function(fn) then h.raise(what .. ": arg 1 must be a function from load_func") end
+    if type(target) ~= "string" and not (type(target) == "number" and target % 1 == 0) then
+      h.raise(what .. ": the target is a cgroup directory's path or an fd open on it, got "
+        .. type(target))
+    end
+    if not CGROUP_ATTACH[attach_type] then
+      h.raise(string.format("%s: attach type %s: bpflua attaches cgroup programs "
+        .. "(BPFAttachType.CGROUP_*) only", what, tostring(attach_type)))
+    end
+    return fn.bpf, fn, target, attach_type
+  end
+  local function func_key(target, attach_type) return tostring(target) .. "/" .. attach_type end
+
+  function BPF.attach_func(...)
+    local b, fn, target, attach_type = func_args("attach_func", ...)
+    h.attach(h.priv(b), "attach_func", "func", func_key(target, attach_type), fn.name,
+      function(obj, prep) return obj:attach_cgroup(fn.name, fn.prog_type, attach_type, target, prep) end)
+  end
+
+  function BPF.detach_func(...)
+    local b, fn, target, attach_type = func_args("detach_func", ...)
+    h.detach(h.priv(b), "detach_func", "func", func_key(target, attach_type), fn.name,
+      string.format("'%s' (attach type %d)", tostring(target), attach_type))
   end
 
   local p_lsm = h.method("attach_lsm", { { "fn_name", "string", required = true } })

@@ -11,6 +11,7 @@
 --   last_log()            the full clang or verifier log of the last failure
 --   serve_metrics(addr)   exported tables on GET /metrics at "[ADDR:]PORT"
 --   PerfType, PerfHWConfig, PerfSWConfig   BCC's perf event constants (also on BPF)
+--   BPFAttachType                          BCC's attach types, for attach_func (also on BPF)
 --   USDT{path=} / USDT{pid=}              BCC's USDT class (also a global in scripts)
 
 local core = require "bpflua.core"
@@ -32,5 +33,6 @@ local M = {
   serve_metrics = metrics.serve,
 }
 for k, v in pairs(perf.constants) do M[k] = v end
+M.BPFAttachType = BPF.BPFAttachType
 
 return M

@@ -686,7 +686,6 @@ M.kinds = {
   hash = Table, lru_hash = Table, lpm_trie = Table, hash_of_maps = Table,
   array = Array, prog_array = Array, cgroup_array = Array, array_of_maps = Array,
   percpu_hash = PerCpu, lru_percpu_hash = PerCpu, percpu_array = PerCpu,
-  cgroup_storage = Table, percpu_cgroup_storage = PerCpu,
 }
 -- How errors name a kind (a later kind adds its name here too).
 M.kind_names = {}

@@ -6,6 +6,8 @@
 --   maps of maps (BPF_ARRAY_OF_MAPS, BPF_HASH_OF_MAPS): t[k] = other (a
 --     table of the inner table's shape, or a map fd) puts that map in slot
 --     k; t[k] reads back its map id, t[k] = nil empties the slot.
+--   cgroup storages (BPF_CGROUP_STORAGE, BPF_PERCPU_CGROUP_STORAGE): keys
+--     and values as other tables, without a max_entries to bound them.
 --   queues and stacks (BPF_QUEUE, BPF_STACK): t:push(v[, flags]),
 --     t:pop(), t:peek() (nil when empty); t:values() pops every element
 --     (at most max_entries), as BCC's; they have no keys, so t[k],
@@ -67,6 +69,30 @@ local function map_fd(st, v)
 end
 tables.kinds.array_of_maps = fd_slots(tables.kinds.array_of_maps, map_fd)
 tables.kinds.hash_of_maps = fd_slots(tables.kinds.hash_of_maps, map_fd)
+
+---------------------------------------------------------------- cgroup storages
+
+-- A cgroup storage has no max_entries (0): an entry per cgroup and attach
+-- type of the programs using it. Keys are listed until there are no more;
+-- the kernel has no batch operations for it.
+local function unbounded(base)
+  local cls = tables.class(base)
+  function cls:_batch() return nil end
+  function cls:_snapshot()
+    local st = tables.state(self)
+    local max = 64
+    while true do
+      local keys = st.key.vla(max)
+      local n = C.bl_map_keys(st.fd, keys, max, st.key.size)
+      if n < 0 then tables.fail(st, "listing keys", n) end
+      if n < max then return keys, n end
+      max = max * 2
+    end
+  end
+  return cls
+end
+tables.kinds.cgroup_storage = unbounded(tables.Table)
+tables.kinds.percpu_cgroup_storage = unbounded(tables.PerCpu)
 
 ---------------------------------------------------------------- queues, stacks
 
