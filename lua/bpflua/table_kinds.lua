@@ -19,7 +19,7 @@ local funcs = require "bpflua.funcs"
 
 
 local C = require "bpflua.cdef"
-local ENOENT = 2
+local ENOENT, EINVAL = 2, 22
 
 local function method(name, params)
   return args.spec(name, params or {}, {
@@ -31,14 +31,18 @@ end
 ---------------------------------------------------------------- fd slots
 
 -- A class over base whose slots take the fd fd_of(st, v) gives for a value
--- and, unlike an array's, can be emptied.
-local function fd_slots(base, fd_of)
+-- and, unlike an array's, can be emptied; einval: what the kernel's EINVAL
+-- for a slot's value means, or nil.
+local function fd_slots(base, fd_of, einval)
   local cls = tables.class(base)
   function cls:_set(k, v)
     local st = tables.state(self)
     local kp = tables.put(st, st.key, st.kbuf, k, "key")
     local vp = tables.put(st, st.val, st.vbuf, fd_of(st, v), "value")
     local r = C.bl_map_update(st.fd, kp, vp, 0)
+    if r == -EINVAL and einval then
+      args.error(string.format("table '%s': update failed: %s", st.name, einval))
+    end
     if r < 0 then tables.fail(st, "update", r) end
   end
   function cls:_delete(k)
@@ -67,8 +71,10 @@ local function map_fd(st, v)
   args.error(string.format("table '%s': a map-of-maps slot takes a table (or a map fd), got %s",
     st.name, type(v)))
 end
-tables.kinds.array_of_maps = fd_slots(tables.kinds.array_of_maps, map_fd)
-tables.kinds.hash_of_maps = fd_slots(tables.kinds.hash_of_maps, map_fd)
+local SHAPE = "the map is not shaped as the inner table the declaration names "
+  .. "(map type, key and value sizes, flags; max_entries for arrays)"
+tables.kinds.array_of_maps = fd_slots(tables.kinds.array_of_maps, map_fd, SHAPE)
+tables.kinds.hash_of_maps = fd_slots(tables.kinds.hash_of_maps, map_fd, SHAPE)
 
 ---------------------------------------------------------------- cgroup storages
 
