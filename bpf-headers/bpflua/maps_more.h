@@ -122,18 +122,17 @@
 			int __bl_map;)						\
 		__array(values, typeof(_inner));				\
 	} _name SEC(".maps")
-#define BPF_ARRAY_OF_MAPS(_name, _inner, _size)					\
-	__BL_OF_MAPS(BPF_MAP_TYPE_ARRAY_OF_MAPS, int, _inner, _name, _size)
-#define BPF_HASH_OF_MAPS(...) __BL_PICK4(__VA_ARGS__, __BL_HOM4, __BL_HOM3,	\
-	__BL_HOM2, ~)(__VA_ARGS__)
-#define __BL_HOM2(n, inner)		__BL_HOM4(n, int, inner, 10240)
-#define __BL_HOM3(n, k, inner)		__BL_HOM4(n, k, inner, 10240)
-#define __BL_HOM4(n, k, inner, s)						\
-	__BL_OF_MAPS(BPF_MAP_TYPE_HASH_OF_MAPS, k, inner, n, s)
 #define __BL_OFM_array_of_maps(k, inner, n, s)					\
 	__BL_OF_MAPS(BPF_MAP_TYPE_ARRAY_OF_MAPS, k, inner, n, s)
 #define __BL_OFM_hash_of_maps(k, inner, n, s)					\
 	__BL_OF_MAPS(BPF_MAP_TYPE_HASH_OF_MAPS, k, inner, n, s)
+#define BPF_ARRAY_OF_MAPS(_name, _inner, _size)					\
+	__BL_OFM_array_of_maps(int, _inner, _name, _size)
+#define BPF_HASH_OF_MAPS(...) __BL_PICK4(__VA_ARGS__, __BL_HOM4, __BL_HOM3,	\
+	__BL_HOM2, ~)(__VA_ARGS__)
+#define __BL_HOM2(n, inner)		__BL_HOM4(n, int, inner, 10240)
+#define __BL_HOM3(n, k, inner)		__BL_HOM4(n, k, inner, 10240)
+#define __BL_HOM4(n, k, inner, s)	__BL_OFM_hash_of_maps(k, inner, n, s)
 
 /* Cgroup storages: one value per (cgroup, attach type) of the programs
  * using the map, attached to cgroups; m.get_local_storage(flags) is a

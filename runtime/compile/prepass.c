@@ -94,39 +94,33 @@ static char *unquote(char *q)
 
 /* BPF_TABLE("hash", ... -> BPF_TABLE( hash , ...; the inner table of
  * BPF_ARRAY_OF_MAPS(m, "inner", n) and BPF_HASH_OF_MAPS(m, k, "inner")
- * becomes the identifier the header uses (maps_more.h). */
+ * (a later argument: `later`) becomes the identifier the header uses
+ * (maps_more.h). */
 static char *unquote_table_kind(char *p, char *start)
 {
-	static const char *const macros[] = { "BPF_TABLE", "BPF_F_TABLE", "BPF_TABLE_PUBLIC",
-					       "BPF_TABLE_SHARED", "BPF_TABLE_PINNED", "BPF_QUEUESTACK",
-					       "BPF_QUEUESTACK_PINNED", "BPF_QUEUESTACK_PUBLIC",
-					       "BPF_QUEUESTACK_SHARED", NULL };
-	static const char *const of_maps[] = { "BPF_ARRAY_OF_MAPS", "BPF_HASH_OF_MAPS", NULL };
+	static const struct { const char *name; int later; } macros[] = {
+		{ "BPF_TABLE", 0 }, { "BPF_F_TABLE", 0 }, { "BPF_TABLE_PUBLIC", 0 },
+		{ "BPF_TABLE_SHARED", 0 }, { "BPF_TABLE_PINNED", 0 }, { "BPF_QUEUESTACK", 0 },
+		{ "BPF_QUEUESTACK_PINNED", 0 }, { "BPF_QUEUESTACK_PUBLIC", 0 },
+		{ "BPF_QUEUESTACK_SHARED", 0 }, { "BPF_ARRAY_OF_MAPS", 1 },
+		{ "BPF_HASH_OF_MAPS", 1 }, { NULL, 0 },
+	};
 	char *q, *end;
 	int i;
 
 	if (p > start && ident_char(p[-1]))
 		return p + 1;
-	for (i = 0; macros[i]; i++) {
-		size_t n = strlen(macros[i]);
+	for (i = 0; macros[i].name; i++) {
+		size_t n = strlen(macros[i].name);
 
-		if (strncmp(p, macros[i], n) || ident_char(p[n]))
+		if (strncmp(p, macros[i].name, n) || ident_char(p[n]))
 			continue;
 		q = skip_blanks(p + n);
 		if (*q != '(')
 			return p + n;
-		end = unquote(skip_blanks(q + 1));
-		return end ? end : p + n;
-	}
-	for (i = 0; of_maps[i]; i++) {
-		size_t n = strlen(of_maps[i]);
-
-		if (strncmp(p, of_maps[i], n) || ident_char(p[n]))
-			continue;
-		q = skip_blanks(p + n);
-		if (*q != '(')
-			return p + n;
-		q += strcspn(q, "\");\n");
+		q = skip_blanks(q + 1);
+		if (macros[i].later)
+			q += strcspn(q, "\");\n");
 		end = unquote(q);
 		return end ? end : p + n;
 	}
