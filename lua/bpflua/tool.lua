@@ -128,9 +128,15 @@ end
 M.AF_INET, M.AF_INET6 = 2, 10
 local addrbuf = ffi.new("char[64]")
 
--- An address (a pointer to its bytes in network order) as text, as
--- Python's socket.inet_ntop gives it.
+local addr4 = ffi.new("uint32_t[1]")
+
+-- An address (a pointer to its bytes in network order, or an IPv4 u32 as
+-- it lies in memory) as text, as Python's socket.inet_ntop gives it.
 function M.inet_ntop(af, addr)
+  if type(addr) == "number" then
+    addr4[0] = addr
+    addr = addr4
+  end
   return ffi.string(ffi.C.inet_ntop(af, addr, addrbuf, 64))
 end
 
