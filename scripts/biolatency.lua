@@ -20,8 +20,7 @@ p:flag("-Q --queued", "include OS queued time in I/O time")
 p:flag("-m --milliseconds", "millisecond histogram")
 p:flag("-D --disks", "print a histogram per disk device")
 p:flag("-e --extension", "summarize average/total value")
-p:argument("interval", "output interval, in seconds", "99999999"):convert(tool.positive)
-p:argument("count", "number of outputs", "99999999"):convert(tool.positive)
+tool.interval_args(p)
 p:option("-d --disk", "Trace this disk only")
 local args = p:parse()
 
@@ -80,22 +79,10 @@ TRACEPOINT_PROBE(block, block_rq_complete)
     return __trace_req_done(key);
 }
 ]]
-local label = args.milliseconds and "msecs" or "usecs"
-text = text:gsub("FACTOR", args.milliseconds and "delta /= 1000000;" or "delta /= 1000;")
-local storage, store = {}, {}
-if args.disks then
-  storage[#storage + 1] = "BPF_HISTOGRAM(dist, disk_key_t);"
-  store[#store + 1] = "disk_key_t dkey = {}; dkey.dev = key.dev; dkey.slot = bpf_log2l(delta); "
-    .. "dist.atomic_increment(dkey);"
-else
-  storage[#storage + 1] = "BPF_HISTOGRAM(dist);"
-  store[#store + 1] = "dist.atomic_increment(bpf_log2l(delta));"
-end
-if args.extension then
-  storage[#storage + 1] = "BPF_ARRAY(extension, ext_val_t, 1);"
-  store[#store + 1] = tool.EXTENSION_STORE
-end
-text = text:gsub("STORAGE", table.concat(storage, "\n")):gsub("STORE", table.concat(store, "\n"))
+local label
+text, label = tool.hist_unit(text, args)
+text = tool.hist_store(text, args.disks and {type = "disk_key_t", field = "dev", expr = "key.dev"},
+  args.extension)
 
 -- /proc/diskstats: "major,minor" -> name, for -D sections and -d
 local disks = {}
@@ -138,12 +125,4 @@ local function disk_print(d)
   return disks[major .. "," .. minor] or "?"
 end
 
-local dist = b["dist"]
-local extension = args.extension and b["extension"]
-tool.every(args.interval, args.count, function()
-  print()
-  if args.timestamp then print(tool.clock()) end
-  dist:print_log2_hist(label, "disk", disk_print)
-  if extension then tool.print_extension(extension, label) end
-  dist:clear()
-end)
+tool.print_hists(b, args, label, "disk", disk_print)

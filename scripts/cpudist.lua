@@ -22,8 +22,7 @@ p:flag("-L --tids", "print a histogram per thread ID")
 p:option("-p --pid", "trace this PID only"):convert(tool.positive)
 p:flag("-I --include-idle", "include CPU idle time")
 p:flag("-e --extension", "show average/total value")
-p:argument("interval", "output interval, in seconds", "99999999"):convert(tool.positive)
-p:argument("count", "number of outputs", "99999999"):convert(tool.positive)
+tool.interval_args(p)
 local args = p:parse()
 
 local text = (args.offcpu and "" or "#define ONCPU\n") .. [[
@@ -97,23 +96,11 @@ RAW_TRACEPOINT_PROBE(sched_switch)
 ]]
 text = text:gsub("PID_FILTER", args.pid and ("tgid != " .. args.pid) or "0")
   :gsub("IDLE_FILTER", args.include_idle and "0" or "pid == 0")
-local label = args.milliseconds and "msecs" or "usecs"
-text = text:gsub("FACTOR", args.milliseconds and "delta /= 1000000;" or "delta /= 1000;")
-local section, storage, store = "", {}, {}
-if args.pids or args.tids then
-  section = args.tids and "tid" or "pid"
-  storage[#storage + 1] = "BPF_HISTOGRAM(dist, pid_key_t, MAX_PID);"
-  store[#store + 1] = "pid_key_t key = {.id = " .. (args.tids and "pid" or "tgid")
-    .. ", .slot = bpf_log2l(delta)}; dist.increment(key);"
-else
-  storage[#storage + 1] = "BPF_HISTOGRAM(dist);"
-  store[#store + 1] = "dist.atomic_increment(bpf_log2l(delta));"
-end
-if args.extension then
-  storage[#storage + 1] = "BPF_ARRAY(extension, ext_val_t, 1);"
-  store[#store + 1] = tool.EXTENSION_STORE
-end
-text = text:gsub("STORAGE", table.concat(storage, "\n")):gsub("STORE", table.concat(store, "\n"))
+local label
+text, label = tool.hist_unit(text, args)
+local section = (args.tids and "tid") or (args.pids and "pid") or ""
+text = tool.hist_store(text, section ~= "" and {type = "pid_key_t", field = "id",
+  expr = args.tids and "pid" or "tgid", size = "MAX_PID"}, args.extension)
 
 local b = BPF{text = text, cflags = {"-DMAX_PID=" .. tool.pid_max()}}
 if not tool.has_kprobes() then
@@ -131,12 +118,4 @@ local function pid_to_comm(pid)
   return pid .. " " .. comm
 end
 
-local dist = b["dist"]
-local extension = args.extension and b["extension"]
-tool.every(args.interval, args.count, function()
-  print()
-  if args.timestamp then print(tool.clock()) end
-  dist:print_log2_hist(label, section, pid_to_comm)
-  if extension then tool.print_extension(extension, label) end
-  dist:clear()
-end)
+tool.print_hists(b, args, label, section, pid_to_comm)

@@ -10,21 +10,9 @@ local p = tool.parser("hardirqs", "Summarize hard irq event time as histograms",
     ./hardirqs 1 10       # print 1 second summaries, 10 times
     ./hardirqs -NT 1      # 1s summaries, nanoseconds, and timestamps
     ./hardirqs -c 1       # sum hard irq event time on CPU 1 only]])
-p:flag("-T --timestamp", "include timestamp on output")
-p:flag("-N --nanoseconds", "output in nanoseconds")
-p:flag("-C --count", "show event counts instead of timing")
-p:flag("-d --dist", "show distributions as histograms")
-p:option("-c --cpu", "trace this CPU only"):convert(tonumber)
-p:argument("interval", "output interval, in seconds", "99999999"):convert(tool.positive)
-p:argument("outputs", "number of outputs", "99999999"):convert(tool.positive)
+tool.irq_options(p, "count", "show event counts instead of timing", "outputs")
 local args = p:parse()
-if args.count and (args.dist or args.nanoseconds) then
-  print("The --count option can't be used with time-based options")
-  os.exit(1)
-end
-local factor, label = 1000, "usecs"
-if args.count then factor, label = 1, "count"
-elseif args.nanoseconds then factor, label = 1, "nsecs" end
+local factor, label = tool.irq_units(args, "count")
 
 local text = [[
 #include <uapi/linux/ptrace.h>
@@ -100,15 +88,5 @@ local b = BPF{text = text}
 print(args.count and "Tracing hard irq events... Hit Ctrl-C to end."
   or "Tracing hard irq event time... Hit Ctrl-C to end.")
 
-local dist = b["dist"]
-tool.every(args.interval, args.outputs, function()
-  print()
-  if args.timestamp then print(tool.clock()) end
-  if args.dist then
-    dist:print_log2_hist(label, "hardirq", function(name) return bpflua.str(name) end)
-  else
-    print(string.format("%-26s %11s", "HARDIRQ", "TOTAL_" .. label))
-    tool.print_totals(dist, "%-26s %11d", function(k) return bpflua.str(k.name) end, factor)
-  end
-  dist:clear()
-end)
+tool.irq_summary(b, args, {outputs = "outputs", kind = "hardirq", width = 26, field = "name",
+  name_of = function(name) return bpflua.str(name) end, factor = factor, label = label})

@@ -16,8 +16,7 @@ p:flag("-m --milliseconds", "millisecond histogram")
 p:flag("-P --pids", "print a histogram per process ID")
 p:flag("-L --tids", "print a histogram per thread ID")
 p:option("-p --pid", "trace this PID only"):convert(tool.positive)
-p:argument("interval", "output interval, in seconds", "99999999"):convert(tool.positive)
-p:argument("count", "number of outputs", "99999999"):convert(tool.positive)
+tool.interval_args(p)
 local args = p:parse()
 
 local text = [[
@@ -90,26 +89,13 @@ if BPF.kernel_struct_has_field and not BPF.kernel_struct_has_field("task_struct"
   text = text:gsub("__state", "state")
 end
 text = text:gsub("FILTER", args.pid and ("tgid != " .. args.pid) or "0")
-local label = args.milliseconds and "msecs" or "usecs"
-text = text:gsub("FACTOR", args.milliseconds and "delta /= 1000000;" or "delta /= 1000;")
-local section = ""
-if args.pids or args.tids then
-  section = args.tids and "tid" or "pid"
-  text = text:gsub("STORAGE", "BPF_HISTOGRAM(dist, pid_key_t, MAX_PID);")
-    :gsub("STORE", "pid_key_t key = {}; key.id = " .. (args.tids and "pid" or "tgid")
-      .. "; key.slot = bpf_log2l(delta); dist.increment(key);")
-else
-  text = text:gsub("STORAGE", "BPF_HISTOGRAM(dist);")
-    :gsub("STORE", "dist.atomic_increment(bpf_log2l(delta));")
-end
+local label
+text, label = tool.hist_unit(text, args)
+local section = (args.tids and "tid") or (args.pids and "pid") or ""
+text = tool.hist_store(text, section ~= "" and {type = "pid_key_t", field = "id",
+  expr = args.tids and "pid" or "tgid", size = "MAX_PID"})
 
 local b = BPF{text = text, cflags = {"-DMAX_PID=" .. tool.pid_max()}}
 print("Tracing run queue latency... Hit Ctrl-C to end.")
 
-local dist = b["dist"]
-tool.every(args.interval, args.count, function()
-  print()
-  if args.timestamp then print(tool.clock()) end
-  dist:print_log2_hist(label, section, tonumber)
-  dist:clear()
-end)
+tool.print_hists(b, args, label, section, tonumber)

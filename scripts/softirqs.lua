@@ -10,21 +10,9 @@ local p = tool.parser("softirqs", "Summarize soft irq event time as histograms."
     ./softirqs 1 10       # print 1 second summaries, 10 times
     ./softirqs -NT 1      # 1s summaries, nanoseconds, and timestamps
     ./softirqs -c 1       # sum soft irq event time on CPU 1 only]])
-p:flag("-T --timestamp", "include timestamp on output")
-p:flag("-N --nanoseconds", "output in nanoseconds")
-p:flag("-C --events", "show the number of soft irq events")
-p:flag("-d --dist", "show distributions as histograms")
-p:option("-c --cpu", "trace this CPU only"):convert(tonumber)
-p:argument("interval", "output interval, in seconds", "99999999"):convert(tool.positive)
-p:argument("count", "number of outputs", "99999999"):convert(tool.positive)
+tool.irq_options(p, "events", "show the number of soft irq events", "count")
 local args = p:parse()
-if args.events and (args.dist or args.nanoseconds) then
-  print("The --events option can't be used with time-based options")
-  os.exit(1)
-end
-local factor, label = 1000, "usecs"
-if args.events then factor, label = 1, "count"
-elseif args.nanoseconds then factor, label = 1, "nsecs" end
+local factor, label = tool.irq_units(args, "events")
 
 local text = [[
 #include <uapi/linux/ptrace.h>
@@ -112,15 +100,5 @@ local function vec_to_name(vec) return names[tonumber(vec)] or tostring(vec) end
 print(args.events and "Tracing soft irq events... Hit Ctrl-C to end."
   or "Tracing soft irq event time... Hit Ctrl-C to end.")
 
-local dist = b["dist"]
-tool.every(args.interval, args.count, function()
-  print()
-  if args.timestamp then print(tool.clock()) end
-  if args.dist then
-    dist:print_log2_hist(label, "softirq", vec_to_name)
-  else
-    print(string.format("%-16s %11s", "SOFTIRQ", "TOTAL_" .. label))
-    tool.print_totals(dist, "%-16s %11d", function(k) return vec_to_name(k.vec) end, factor)
-  end
-  dist:clear()
-end)
+tool.irq_summary(b, args, {outputs = "count", kind = "softirq", width = 16, field = "vec",
+  name_of = vec_to_name, factor = factor, label = label})

@@ -171,8 +171,5 @@ local function print_event(e, af)
   print(table.concat(out))
 end
 
-for name, af in pairs{ipv4_events = tool.AF_INET, ipv6_events = tool.AF_INET6} do
-  local t = b[name]
-  t:open_perf_buffer(function(cpu, data) print_event(t:event(data), af) end, 64)
-end
+tool.open_ip_events(b, print_event)
 tool.snoop(b)

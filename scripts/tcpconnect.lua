@@ -251,10 +251,7 @@ end
 print("Tracing connect ... Hit Ctrl-C to end")
 
 local function depict_cnt(t, af)
-  local rows = {}
-  for k, v in t:items() do rows[#rows + 1] = {k = k, v = tonumber(v)} end
-  table.sort(rows, function(x, y) return x.v > y.v end)
-  for _, r in ipairs(rows) do
+  for _, r in ipairs(tool.sorted(t)) do
     local k = r.k
     print(string.format("%-25s %-25s %-20s %-10d", tool.inet_ntop(af, k.saddr),
       tool.inet_ntop(af, k.daddr), tostring(k.dport), r.v))
@@ -300,8 +297,5 @@ local function print_event(e, af)
   print(table.concat(out))
 end
 
-for name, af in pairs{ipv4_events = tool.AF_INET, ipv6_events = tool.AF_INET6} do
-  local t = b[name]
-  t:open_perf_buffer(function(cpu, data) print_event(t:event(data), af) end, 64)
-end
+tool.open_ip_events(b, print_event)
 tool.snoop(b)

@@ -149,12 +149,7 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state)
     return 0;
 }
 ]]
-local function port_filter(marker, list, var)
-  text = text:gsub(marker, list
-    and ("if (" .. tool.ports_cond(list, var) .. ") { birth.delete(&sk); return 0; }") or "")
-end
-port_filter("FILTER_LPORT", args.localport, "lport")
-port_filter("FILTER_DPORT", args.remoteport, "dport")
+text = tool.tcp_port_filters(text, args, "birth")
 text = tool.filter(text, "FILTER_PID", args.pid and ("pid != " .. args.pid))
 text = tool.filter(text, "FILTER_FAMILY", (args.ipv4 and "family != AF_INET")
   or (args.ipv6 and "family != AF_INET6") or nil)
@@ -162,16 +157,12 @@ text = tool.filter(text, "FILTER_FAMILY", (args.ipv4 and "family != AF_INET")
 local b = BPF{text = text}
 
 -- kept to 80 columns by default, as BCC's
-local header_fmt = "%-5s %-10.10s %s%-15s %-5s %-15s %-5s %5s %5s %s"
-local fmt = "%-5d %-10.10s %s%-15s %-5d %-15s %-5d %5d %5d %.2f"
-if args.wide then
-  header_fmt = "%-5s %-16.16s %-2s %-39s %-5s %-39s %-5s %6s %6s %s"
-  fmt = "%-5d %-16.16s %-2s %-39s %-5s %-39s %-5d %6d %6d %.2f"
-end
-if args.csv then
-  header_fmt = "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s"
-  fmt = "%d,%s,%s,%s,%s,%s,%d,%d,%d,%.2f"
-end
+local header_fmt, fmt = tool.tcp_formats(args, {
+  default = {"%-5s %-10.10s %s%-15s %-5s %-15s %-5s %5s %5s %s",
+             "%-5d %-10.10s %s%-15s %-5d %-15s %-5d %5d %5d %.2f"},
+  wide = {"%-5s %-16.16s %-2s %-39s %-5s %-39s %-5s %6s %6s %s",
+          "%-5d %-16.16s %-2s %-39s %-5s %-39s %-5d %6d %6d %.2f"},
+  csv = {"%s,%s,%s,%s,%s,%s,%s,%s,%s,%s", "%d,%s,%s,%s,%s,%s,%d,%d,%d,%.2f"}})
 
 local time_head, time_prefix = tool.time_columns(args)
 print(time_head .. string.format(header_fmt, "PID", "COMM",
@@ -181,15 +172,12 @@ print(time_head .. string.format(header_fmt, "PID", "COMM",
 local function print_event(e, af)
   local ports = e.ports
   print(time_prefix(e.ts_us) .. string.format(fmt, e.pid, bpflua.str(e.task),
-    (args.wide or args.csv) and (af == tool.AF_INET and "4" or "6") or "",
+    tool.ip_column(args, af),
     tool.inet_ntop(af, e.saddr), tonumber(bit.rshift(ports, 32)),
     tool.inet_ntop(af, e.daddr), tonumber(bit.band(ports, 0xffffffff)),
     math.floor(tonumber(e.tx_b) / 1024), math.floor(tonumber(e.rx_b) / 1024),
     tonumber(e.span_us) / 1000))
 end
 
-for name, af in pairs{ipv4_events = tool.AF_INET, ipv6_events = tool.AF_INET6} do
-  local t = b[name]
-  t:open_perf_buffer(function(cpu, data) print_event(t:event(data), af) end, 64)
-end
+tool.open_ip_events(b, print_event)
 tool.snoop(b, {duration = args.duration})

@@ -252,10 +252,7 @@ end
 
 -- least first, as BCC's
 local function depict_cnt(t, af)
-  local rows = {}
-  for k, v in t:items() do rows[#rows + 1] = {k = k, v = tonumber(v)} end
-  table.sort(rows, function(x, y) return x.v < y.v end)
-  for _, r in ipairs(rows) do
+  for _, r in ipairs(tool.sorted(t, true)) do
     local k = r.k
     print(string.format("%-20s <-> %-20s %10d",
       string.format("[%s]#%d", tool.inet_ntop(af, k.saddr), k.lport),
@@ -275,8 +272,5 @@ end
 print(string.format("%-8s %-7s %-2s %-20s %1s> %-20s", "TIME", "PID", "IP",
   "LADDR:LPORT", "T", "RADDR:RPORT") .. (args.sequence
   and string.format(" %-12s %-10s", "STATE", "SEQ") or string.format(" %-4s", "STATE")))
-for name, af in pairs{ipv4_events = tool.AF_INET, ipv6_events = tool.AF_INET6} do
-  local t = b[name]
-  t:open_perf_buffer(function(cpu, data) print_event(t:event(data), af) end, 64)
-end
+tool.open_ip_events(b, print_event)
 tool.snoop(b)

@@ -120,28 +120,19 @@ TRACEPOINT_PROBE(sock, inet_sock_set_state)
 }
 ]]
 
-local function port_filter(marker, list, var)
-  text = text:gsub(marker, list
-    and ("if (" .. tool.ports_cond(list, var) .. ") { last.delete(&sk); return 0; }") or "")
-end
-port_filter("FILTER_LPORT", args.localport, "lport")
-port_filter("FILTER_DPORT", args.remoteport, "dport")
+text = tool.tcp_port_filters(text, args, "last")
 text = tool.filter(text, "FILTER_FAMILY", (args.ipv4 and "family != AF_INET")
   or (args.ipv6 and "family != AF_INET6") or nil)
 
 local b = BPF{text = text}
 
 -- kept to 80 columns by default, as BCC's
-local header_fmt = "%-16s %-5s %-10.10s %s%-15s %-5s %-15s %-5s %-11s -> %-11s %s"
-local fmt = "%-16x %-5d %-10.10s %s%-15s %-5d %-15s %-5d %-11s -> %-11s %.3f"
-if args.wide then
-  header_fmt = "%-16s %-5s %-16.16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s"
-  fmt = "%-16x %-5d %-16.16s %-2s %-39s %-5s %-39s %-5d %-11s -> %-11s %.3f"
-end
-if args.csv then
-  header_fmt = "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s"
-  fmt = "%x,%d,%s,%s,%s,%s,%s,%d,%s,%s,%.3f"
-end
+local header_fmt, fmt = tool.tcp_formats(args, {
+  default = {"%-16s %-5s %-10.10s %s%-15s %-5s %-15s %-5s %-11s -> %-11s %s",
+             "%-16x %-5d %-10.10s %s%-15s %-5d %-15s %-5d %-11s -> %-11s %.3f"},
+  wide = {"%-16s %-5s %-16.16s %-2s %-39s %-5s %-39s %-5s %-11s -> %-11s %s",
+          "%-16x %-5d %-16.16s %-2s %-39s %-5s %-39s %-5d %-11s -> %-11s %.3f"},
+  csv = {"%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s", "%x,%d,%s,%s,%s,%s,%s,%d,%s,%s,%.3f"}})
 
 local time_head, time_prefix = tool.time_columns(args)
 print(time_head .. string.format(header_fmt, "SKADDR", "C-PID", "C-COMM",
@@ -149,15 +140,11 @@ print(time_head .. string.format(header_fmt, "SKADDR", "C-PID", "C-COMM",
   "OLDSTATE", "NEWSTATE", "MS"))
 
 local function print_event(e, af)
-  local version = af == tool.AF_INET and "4" or "6"
   print(time_prefix(e.ts_us) .. string.format(fmt, e.skaddr, e.pid, bpflua.str(e.task),
-    (args.wide or args.csv) and version or "",
+    tool.ip_column(args, af),
     tool.inet_ntop(af, e.saddr), e.lport, tool.inet_ntop(af, e.daddr), e.dport,
     tool.tcpstate(e.oldstate), tool.tcpstate(e.newstate), tonumber(e.span_us) / 1000))
 end
 
-for name, af in pairs{ipv4_events = tool.AF_INET, ipv6_events = tool.AF_INET6} do
-  local t = b[name]
-  t:open_perf_buffer(function(cpu, data) print_event(t:event(data), af) end, 64)
-end
+tool.open_ip_events(b, print_event)
 tool.snoop(b, {duration = args.duration})

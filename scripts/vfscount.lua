@@ -30,10 +30,7 @@ b:attach_kprobe{event_re = "^vfs_.*", fn_name = "do_count"}
 print("Tracing... Ctrl-C to end.")
 tool.every(args.time or 99999999, 1, function()
   print(string.format("\n%-16s %-26s %8s", "ADDR", "FUNC", "COUNT"))
-  local rows = {}
-  for k, v in b["counts"]:items() do rows[#rows + 1] = {ip = k.ip, v = tonumber(v)} end
-  table.sort(rows, function(x, y) return x.v < y.v end)
-  for _, r in ipairs(rows) do
-    print(string.format("%-16x %-26s %8d", r.ip, b:ksym(r.ip), r.v))
+  for _, r in ipairs(tool.sorted(b["counts"], true)) do
+    print(string.format("%-16x %-26s %8d", r.k.ip, b:ksym(r.k.ip), r.v))
   end
 end)

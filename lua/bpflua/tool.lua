@@ -19,6 +19,16 @@
 --   pid_width()                           PID column width from pid_max
 --   print_stacks(b, opts)                 profile's and offcputime's stacks,
 --                                         multi-line or folded
+--   open_ip_events(b, fn), sorted(t, asc)  the TCP tools' ipv4/ipv6 events
+--                                         and count tables
+--   tcp_port_filters(text, args, map), tcp_formats(args, f), ip_column(args, af)
+--                                         tcplife's and tcpstates' filters
+--                                         and default/-w/-s columns
+--   interval_args(p, name), hist_unit(text, args), hist_store(text, key, ext),
+--   print_hists(b, args, label, section, fn)
+--                                         the latency histogram tools
+--   irq_options(p, ...), irq_units(args, flag), irq_summary(b, args, o)
+--                                         hardirqs and softirqs
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
 -- ends a tool with status 0 after its final summary, as BCC's tools do.
 local argparse = require "argparse"
@@ -349,6 +359,142 @@ function M.print_stacks(b, o)
     end
   end
   return missing, full, #rows
+end
+
+-- The TCP tools' two perf buffers, ipv4_events and ipv6_events: fn(event,
+-- address family) per record.
+function M.open_ip_events(b, fn)
+  for name, af in pairs{ipv4_events = M.AF_INET, ipv6_events = M.AF_INET6} do
+    local t = b[name]
+    t:open_perf_buffer(function(cpu, data) fn(t:event(data), af) end, 64)
+  end
+end
+
+-- A table's {k =, v =} rows by value, largest first (ascending: smallest).
+function M.sorted(t, ascending)
+  local rows = {}
+  for k, v in t:items() do rows[#rows + 1] = {k = k, v = tonumber(v)} end
+  table.sort(rows, function(x, y)
+    if ascending then return x.v < y.v end
+    return x.v > y.v
+  end)
+  return rows
+end
+
+-- -L/-D of tcplife and tcpstates at FILTER_LPORT/FILTER_DPORT: a socket
+-- filtered out is forgotten from `map` (its birth or last change).
+function M.tcp_port_filters(text, args, map)
+  local function port_filter(marker, list, var)
+    text = text:gsub(marker, list and ("if (" .. M.ports_cond(list, var) .. ") { "
+      .. map .. ".delete(&sk); return 0; }") or "")
+  end
+  port_filter("FILTER_LPORT", args.localport, "lport")
+  port_filter("FILTER_DPORT", args.remoteport, "dport")
+  return text
+end
+
+-- The header and line formats of a TCP tool for its output mode: formats
+-- = {default = {header, line}, wide = {...}, csv = {...}} (-w, -s).
+function M.tcp_formats(args, formats)
+  local f = (args.csv and formats.csv) or (args.wide and formats.wide) or formats.default
+  return f[1], f[2]
+end
+
+-- The IP version column: only with -w or -s (the default fits 80 columns).
+function M.ip_column(args, af)
+  if not (args.wide or args.csv) then return "" end
+  return af == M.AF_INET and "4" or "6"
+end
+
+-- interval and count, the positional arguments of BCC's summary tools
+function M.interval_args(p, count_name)
+  p:argument("interval", "output interval, in seconds", "99999999"):convert(M.positive)
+  p:argument(count_name or "count", "number of outputs", "99999999"):convert(M.positive)
+end
+
+-- -m of the latency histogram tools: FACTOR becomes the statement scaling
+-- a delta in ns to the unit; returns the text and the unit's label.
+function M.hist_unit(text, args)
+  local out = text:gsub("FACTOR", args.milliseconds and "delta /= 1000000;" or "delta /= 1000;")
+  return out, args.milliseconds and "msecs" or "usecs"
+end
+
+-- STORAGE and STORE of the latency histogram tools: one histogram "dist",
+-- or with key = {type =, field =, expr =, size =} one per value of expr
+-- (the key struct's field beside its slot); with extension, -e's sums.
+function M.hist_store(text, key, extension)
+  local storage, store = {}, {}
+  if key then
+    storage[#storage + 1] = "BPF_HISTOGRAM(dist, " .. key.type
+      .. (key.size and (", " .. key.size) or "") .. ");"
+    store[#store + 1] = key.type .. " hkey = {}; hkey." .. key.field .. " = " .. key.expr
+      .. "; hkey.slot = bpf_log2l(delta); dist.atomic_increment(hkey);"
+  else
+    storage[#storage + 1] = "BPF_HISTOGRAM(dist);"
+    store[#store + 1] = "dist.atomic_increment(bpf_log2l(delta));"
+  end
+  if extension then
+    storage[#storage + 1] = "BPF_ARRAY(extension, ext_val_t, 1);"
+    store[#store + 1] = M.EXTENSION_STORE
+  end
+  return (text:gsub("STORAGE", table.concat(storage, "\n")):gsub("STORE", table.concat(store, "\n")))
+end
+
+-- Each interval (args.interval, args.count times, and on Ctrl-C): a blank
+-- line, -T's time, the histograms of "dist" (sections named by fn), -e's
+-- summary; then cleared for the next, as BCC's latency tools print them.
+function M.print_hists(b, args, label, section, fn)
+  local dist, extension = b["dist"], args.extension and b["extension"]
+  M.every(args.interval, args.count, function()
+    print()
+    if args.timestamp then print(M.clock()) end
+    dist:print_log2_hist(label, section, fn)
+    if extension then M.print_extension(extension, label) end
+    dist:clear()
+  end)
+end
+
+-- hardirqs' and softirqs' options: their -C is --count_flag, their number
+-- of outputs the argument outputs.
+function M.irq_options(p, count_flag, count_help, outputs)
+  p:flag("-T --timestamp", "include timestamp on output")
+  p:flag("-N --nanoseconds", "output in nanoseconds")
+  p:flag("-C --" .. count_flag, count_help)
+  p:flag("-d --dist", "show distributions as histograms")
+  p:option("-c --cpu", "trace this CPU only"):convert(tonumber)
+  M.interval_args(p, outputs)
+end
+
+-- -C counts, so it excludes -d and -N (exit 1, as BCC's); returns the
+-- factor from ns and the unit's label.
+function M.irq_units(args, count_flag)
+  if args[count_flag] and (args.dist or args.nanoseconds) then
+    print("The --" .. count_flag .. " option can't be used with time-based options")
+    os.exit(1)
+  end
+  if args[count_flag] then return 1, "count" end
+  if args.nanoseconds then return 1, "nsecs" end
+  return 1000, "usecs"
+end
+
+-- The irq tools' summaries each interval: histograms with -d, else the
+-- "NAME TOTAL_unit" table. o: outputs (the count argument's name), kind
+-- ("hardirq"), width (of the name column), field (of the key naming the
+-- irq), name_of(field value), factor, label.
+function M.irq_summary(b, args, o)
+  local dist = b["dist"]
+  local fmt = "%-" .. o.width .. "s %11"
+  M.every(args.interval, args[o.outputs], function()
+    print()
+    if args.timestamp then print(M.clock()) end
+    if args.dist then
+      dist:print_log2_hist(o.label, o.kind, o.name_of)
+    else
+      print(string.format(fmt .. "s", o.kind:upper(), "TOTAL_" .. o.label))
+      M.print_totals(dist, fmt .. "d", function(k) return o.name_of(k[o.field]) end, o.factor)
+    end
+    dist:clear()
+  end)
 end
 
 return M
