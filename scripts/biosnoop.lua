@@ -46,10 +46,11 @@ struct sector_key_t {
     u32 dev_minor;
 };
 
+// prefixed: a kernel's vmlinux.h (6.1's) may have an UNKNOWN of its own
 enum bio_pattern {
-    UNKNOWN,
-    SEQUENTIAL,
-    RANDOM,
+    PATTERN_UNKNOWN,
+    PATTERN_SEQUENTIAL,
+    PATTERN_RANDOM,
 };
 #endif
 
@@ -161,7 +162,7 @@ static int __trace_req_completion(void *ctx, struct hash_key key)
     }
 
 #ifdef INCLUDE_PATTERN
-    data.pattern = UNKNOWN;
+    data.pattern = PATTERN_UNKNOWN;
 
     u64 *sector, last_sector;
 
@@ -172,7 +173,7 @@ static int __trace_req_completion(void *ctx, struct hash_key key)
 
     sector = last_sectors.lookup(&sector_key);
     if (sector != 0) {
-        data.pattern = key.sector == *sector ? SEQUENTIAL : RANDOM;
+        data.pattern = key.sector == *sector ? PATTERN_SEQUENTIAL : PATTERN_RANDOM;
     }
 
     last_sector = key.sector + data.len / 512;
