@@ -84,27 +84,8 @@ text, label = tool.hist_unit(text, args)
 text = tool.hist_store(text, args.disks and {type = "disk_key_t", field = "dev", expr = "key.dev"},
   args.extension)
 
--- /proc/diskstats: "major,minor" -> name, for -D sections and -d
-local disks = {}
-for line in io.lines("/proc/diskstats") do
-  local major, minor, name = line:match("^%s*(%d+)%s+(%d+)%s+(%S+)")
-  if major then disks[major .. "," .. minor] = name end
-end
-local disk_cond
-if args.disk then
-  for mm, name in pairs(disks) do
-    if name == args.disk then
-      local major, minor = mm:match("(%d+),(%d+)")
-      -- the tracepoints' dev is the kernel's dev_t: major << 20 | minor
-      disk_cond = "key.dev != " .. (tonumber(major) * 2 ^ 20 + tonumber(minor))
-    end
-  end
-  if not disk_cond then
-    print(string.format("no such disk '%s'", args.disk))
-    os.exit(1)
-  end
-end
-text = tool.filter(text, "DISK_FILTER", disk_cond)
+local disk_name, disk_filter = tool.disks()
+text = tool.filter(text, "DISK_FILTER", disk_filter(args.disk))
 
 local start_tp = "block_rq_issue"
 if args.queued then
@@ -120,9 +101,7 @@ end
 print("Tracing block device I/O... Hit Ctrl-C to end.")
 
 local function disk_print(d)
-  d = tonumber(d)
-  local major, minor = math.floor(d / 2 ^ 20), d % 2 ^ 20
-  return disks[major .. "," .. minor] or "?"
+  return disk_name(d) or "?"
 end
 
 tool.print_hists(b, args, label, "disk", disk_print)

@@ -265,29 +265,8 @@ if BPF.kernel_struct_has_field("request", "rq_disk") == 1 then
   for name, code in pairs(probes) do probes[name] = code:gsub("req%->q%->disk", "req->rq_disk") end
 end
 
--- /proc/diskstats: "major,minor" -> name
-local disklookup = {}
-for line in io.lines("/proc/diskstats") do
-  local major, minor, name = line:match("^%s*(%d+)%s+(%d+)%s+(%S+)")
-  if major then disklookup[major .. "," .. minor] = name end
-end
-
-local disk_cond
-if args.disk then
-  local dev
-  for mm, name in pairs(disklookup) do
-    if name == args.disk then
-      local major, minor = mm:match("(%d+),(%d+)")
-      dev = tonumber(major) * 2 ^ 20 + tonumber(minor)
-    end
-  end
-  if not dev then
-    print(string.format("no such disk '%s'", args.disk))
-    os.exit(1)
-  end
-  disk_cond = "key.dev != " .. dev
-end
-text = tool.filter(text, "DISK_FILTER", disk_cond)
+local disk_name, disk_filter = tool.disks()
+text = tool.filter(text, "DISK_FILTER", disk_filter(args.disk))
 
 local tp_start = BPF.tracepoint_exists("block", "block_io_start")
 local tp_done = BPF.tracepoint_exists("block", "block_io_done")
@@ -326,8 +305,7 @@ print(string.format("%-11s %-14s %-7s %-9s %-1s %-10s %-7s", "TIME(s)", "COMM", 
   .. string.format("%7s", "LAT(ms)"))
 
 local function disk_print(d)
-  d = tonumber(d)
-  return disklookup[math.floor(d / 2 ^ 20) .. "," .. d % 2 ^ 20] or "<unknown>"
+  return disk_name(d) or "<unknown>"
 end
 
 local patterns = {[0] = "?", "S", "R"}

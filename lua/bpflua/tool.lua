@@ -29,6 +29,8 @@
 --                                         the latency histogram tools
 --   irq_options(p, ...), irq_units(args, flag), irq_summary(b, args, o)
 --                                         hardirqs and softirqs
+--   disks()                               the block tools' disk names, by
+--                                         dev and by name, and -d's filter
 -- Output goes out a line at a time (tools are piped into grep), and Ctrl-C
 -- ends a tool with status 0 after its final summary, as BCC's tools do.
 local argparse = require "argparse"
@@ -495,6 +497,29 @@ function M.irq_summary(b, args, o)
     end
     dist:clear()
   end)
+end
+
+-- The disks of /proc/diskstats for the block tools, with dev as the block
+-- tracepoints (and BCC's ddevt()) give it: major << 20 | minor. Returns
+-- name_of(dev) (nil when unknown) and filter(name): -d's C condition
+-- "key.dev != DEV" (nil without a name; exit 1 for an unknown disk, as
+-- BCC's "no such disk").
+function M.disks()
+  local by_dev = {}
+  for line in io.lines("/proc/diskstats") do
+    local major, minor, name = line:match("^%s*(%d+)%s+(%d+)%s+(%S+)")
+    if major then by_dev[tonumber(major) * 2 ^ 20 + tonumber(minor)] = name end
+  end
+  local function name_of(dev) return by_dev[tonumber(dev)] end
+  local function filter(name)
+    if not name then return nil end
+    for dev, n in pairs(by_dev) do
+      if n == name then return "key.dev != " .. dev end
+    end
+    print(string.format("no such disk '%s'", name))
+    os.exit(1)
+  end
+  return name_of, filter
 end
 
 return M
