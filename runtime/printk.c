@@ -127,10 +127,18 @@ static void put_head(struct out *o, const struct bl_printk_rec *r)
 int bl_printk_line(const void *rec, uint32_t size, char *buf, size_t len)
 {
 	const struct bl_printk_rec *r = rec;
+	struct bl_printk_rec aligned;
 	char fmt[BL_PRINTK_FMT + 1];
 	struct out o = { buf, len, 0 };
 
-	if (size < sizeof(*r) || r->fmt_len >= BL_PRINTK_FMT || r->nargs > BL_PRINTK_ARGS || !len)
+	if (size < sizeof(*r))
+		return -EINVAL;
+	/* A perf buffer's raw sample starts 4 bytes into an 8-aligned record. */
+	if ((uintptr_t)rec % _Alignof(struct bl_printk_rec)) {
+		memcpy(&aligned, rec, sizeof(aligned));
+		r = &aligned;
+	}
+	if (r->fmt_len >= BL_PRINTK_FMT || r->nargs > BL_PRINTK_ARGS || !len)
 		return -EINVAL;
 	memcpy(fmt, r->fmt, r->fmt_len);
 	fmt[r->fmt_len] = '\0';
