@@ -42,6 +42,9 @@ enum bl_probe_kind {
 	BL_PROBE_SOCKET,
 	BL_PROBE_XDP,
 	BL_PROBE_CGROUP,
+	BL_PROBE_SOCKMAP,
+	BL_PROBE_NETNS,
+	BL_PROBE_TC,
 };
 
 struct bl_link_info {
@@ -86,6 +89,23 @@ int bl_attach_lsm(struct bl_object *o, const char *fn, const char *hook,
  * (attach_cgroup.c). */
 int bl_attach_cgroup(struct bl_object *o, const char *fn, int prog_type, int attach_type,
 		     int cgroup_fd, const char *path, struct bl_link **out, struct bl_err *e);
+/* fn as prog_type (BPF.SK_MSG, BPF.SK_SKB), loaded for attach_type (an
+ * SK_MSG or SK_SKB one), on the BPF_SOCKMAP/BPF_SOCKHASH map open at
+ * map_fd (map_name names it in messages): a BPF link where the kernel has
+ * one (6.10+), else bpf_prog_attach to the map, which drops it when its
+ * last user fd closes (attach_sockmap.c). */
+int bl_attach_sockmap(struct bl_object *o, const char *fn, int prog_type, int attach_type,
+		      int map_fd, const char *map_name, struct bl_link **out, struct bl_err *e);
+/* fn as prog_type (flow dissector, sk_lookup), loaded for attach_type, on
+ * the network namespace at path, or open at netns_fd when path is NULL,
+ * through a BPF link (attach_netns.c). */
+int bl_attach_netns(struct bl_object *o, const char *fn, int prog_type, int attach_type,
+		    int netns_fd, const char *path, struct bl_link **out, struct bl_err *e);
+/* fn as a TC classifier (BPF.SCHED_CLS) on interface dev's ingress, or
+ * egress, through a tcx BPF link (Linux 6.6+; an older kernel gets an error
+ * naming the alternatives) (attach_tc.c). */
+int bl_attach_tc(struct bl_object *o, const char *fn, const char *dev, int egress,
+		 struct bl_link **out, struct bl_err *e);
 
 /* BCC's attach_raw_socket: a raw AF_PACKET socket bound to network
  * interface dev (every protocol), with the socket filter prog_fd attached

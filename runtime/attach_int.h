@@ -26,6 +26,14 @@ int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
 int bl_link_new_fd(int fd, const struct bl_link_spec *s, struct bl_link **out,
 		   struct bl_err *e);
 
+/* Wraps what bpf_prog_attach(prog_fd, target_fd, attach_type) attached:
+ * destroying the link detaches it (bpf_prog_detach2). The link keeps
+ * duplicates of both fds (the caller keeps its own); on failure the
+ * attachment is undone. */
+int bl_link_new_prog_attach(int prog_fd, int target_fd, int attach_type,
+			    const struct bl_link_spec *s, struct bl_link **out,
+			    struct bl_err *e);
+
 /* Attaches a loaded tracepoint program to category:event through a perf
  * event; `what` names the probe in messages ("tracepoint 'a:b'"). */
 int bl_attach_perf_tracepoint(struct bpf_program *prog, const char *category,

@@ -37,6 +37,9 @@ static const char *const kind_names[] = {
 	[BL_PROBE_SOCKET] = "raw_socket",
 	[BL_PROBE_XDP] = "xdp",
 	[BL_PROBE_CGROUP] = "cgroup",
+	[BL_PROBE_SOCKMAP] = "sockmap",
+	[BL_PROBE_NETNS] = "netns",
+	[BL_PROBE_TC] = "tc",
 };
 
 int bl_lib_push_link(lua_State *L, int obj, struct bl_link *l)
@@ -328,6 +331,51 @@ static int l_attach_cgroup(lua_State *L)
 	return attach_result(L, r, l, &e);
 }
 
+/* o:attach_sockmap(fn, prog_type, attach_type, map_fd, map_name[, prepare]) */
+static int l_attach_sockmap(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	int prog_type = luaL_checkint(L, 3), attach_type = luaL_checkint(L, 4);
+	int map_fd = luaL_checkint(L, 5);
+	const char *map_name = luaL_optstring(L, 6, NULL);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_sockmap(o, fn, prog_type, attach_type, map_fd, map_name,
+				  out_for(L, 7, &l), &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_netns(fn, prog_type, attach_type, path | fd[, prepare]) */
+static int l_attach_netns(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	int prog_type = luaL_checkint(L, 3), attach_type = luaL_checkint(L, 4);
+	const char *path = lua_type(L, 5) == LUA_TSTRING ? lua_tostring(L, 5) : NULL;
+	int fd = path ? -1 : luaL_checkint(L, 5);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_netns(o, fn, prog_type, attach_type, fd, path, out_for(L, 6, &l), &e);
+	return attach_result(L, r, l, &e);
+}
+
+/* o:attach_tc(fn, dev, egress[, prepare]) */
+static int l_attach_tc(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	const char *fn = luaL_checkstring(L, 2);
+	const char *dev = luaL_checkstring(L, 3);
+	int egress = lua_toboolean(L, 4);
+	struct bl_link *l = NULL;
+	struct bl_err e = { 0 };
+
+	int r = bl_attach_tc(o, fn, dev, egress, out_for(L, 5, &l), &e);
+	return attach_result(L, r, l, &e);
+}
+
 void bl_lib_detach_all(lua_State *L, int idx)
 {
 	idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
@@ -420,6 +468,9 @@ static const luaL_Reg object_attach_methods[] = {
 	{ "attach_raw_socket", l_attach_raw_socket },
 	{ "attach_xdp", l_attach_xdp },
 	{ "attach_cgroup", l_attach_cgroup },
+	{ "attach_sockmap", l_attach_sockmap },
+	{ "attach_netns", l_attach_netns },
+	{ "attach_tc", l_attach_tc },
 	{ NULL, NULL }
 };
 

@@ -1,12 +1,15 @@
-/* link.c - struct bl_link: a libbpf link, or a file descriptor whose
- * closing detaches (a kernel BPF link, a socket with a filter), and what
- * it is attached to. */
+/* link.c - struct bl_link: a libbpf link, a file descriptor whose closing
+ * detaches (a kernel BPF link, a socket with a filter), or a
+ * bpf_prog_attach attachment undone by bpf_prog_detach2 (kernels without a
+ * link for it), and what it is attached to. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "attach_int.h"
@@ -14,6 +17,8 @@
 struct bl_link {
 	struct bpf_link *link;	/* NULL when fd is the attachment */
 	int fd;
+	int prog_fd;		/* >= 0: attached to fd with bpf_prog_attach */
+	int attach_type;	/* then: its attach type */
 	struct bl_link_info info;
 };
 
@@ -50,6 +55,7 @@ int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
 	}
 	l->link = link;
 	l->fd = -1;
+	l->prog_fd = -1;
 	i = &l->info;
 	i->kind = s->kind;
 	snprintf(i->fn, sizeof(i->fn), "%s", s->fn);
@@ -75,6 +81,32 @@ int bl_link_new_fd(int fd, const struct bl_link_spec *s, struct bl_link **out,
 	return 0;
 }
 
+int bl_link_new_prog_attach(int prog_fd, int target_fd, int attach_type,
+			    const struct bl_link_spec *s, struct bl_link **out, struct bl_err *e)
+{
+	int pfd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
+	int tfd = fcntl(target_fd, F_DUPFD_CLOEXEC, 3);
+	int err = 0;
+
+	*out = NULL;
+	if (pfd < 0 || tfd < 0)
+		err = bl_errf(e, errno, "prog '%s': attached to %s, but cannot keep its fds: %s",
+			      s->fn, s->target, strerror(errno));
+	err = err ?: bl_link_new(NULL, s, out, e);
+	if (err) {
+		bpf_prog_detach2(prog_fd, target_fd, attach_type);
+		if (pfd >= 0)
+			close(pfd);
+		if (tfd >= 0)
+			close(tfd);
+		return err;
+	}
+	(*out)->fd = tfd;
+	(*out)->prog_fd = pfd;
+	(*out)->attach_type = attach_type;
+	return 0;
+}
+
 int bl_link_fd(const struct bl_link *l)
 {
 	return l->link ? bpf_link__fd(l->link) : l->fd;
@@ -91,7 +123,11 @@ void bl_link_destroy(struct bl_link *l)
 		return;
 	if (l->link)
 		bpf_link__destroy(l->link);
-	else if (l->fd >= 0)
+	if (l->prog_fd >= 0) {
+		bpf_prog_detach2(l->prog_fd, l->fd, l->attach_type);
+		close(l->prog_fd);
+	}
+	if (!l->link && l->fd >= 0)
 		close(l->fd);
 	free(l);
 }

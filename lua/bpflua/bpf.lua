@@ -162,7 +162,7 @@ local function new(...)
   local self = setmetatable({ [P] = {
     obj = obj, debug = dbg, life = { open = true, obj = obj }, tables = {}, trace_global = trace_global,
     probes = { kprobe = {}, tracepoint = {}, raw_tracepoint = {}, uprobe = {}, kfunc = {},
-               perf_event = {}, lsm = {}, socket = {}, xdp = {}, func = {} },
+               perf_event = {}, lsm = {}, socket = {}, xdp = {}, func = {}, tc = {} },
     usdt_slots = 0,
   } }, mt)
   live[self] = true

@@ -6,15 +6,18 @@
 --   b:attach_lsm{fn_name = "lsm__bpf"}                   -- LSM_PROBE(bpf, ...)
 --   BPF.attach_raw_socket(fn, "lo")                      -- fn.sock: the socket's fd
 --   BPF.attach_xdp("lo", fn, BPF.XDP_FLAGS_SKB_MODE); BPF.remove_xdp("lo")
+--   b:attach_func(fn, b["sock_hash"], BPF.BPFAttachType.SK_MSG_VERDICT)
+--   b:attach_tc{dev = "lo", fn_name = "classify", direction = "egress"}
 --
 -- load_func loads a function as a program type without attaching it; the
 -- fd belongs to the BPF object and closes with it (b:cleanup()). A raw
 -- socket and an XDP attachment belong to the function's object too: both
--- go at cleanup() and at exit, however the script ends (an XDP attachment
--- is a kernel BPF link, runtime/attach.h).
+-- go at cleanup() and at exit, however the script ends (an XDP or TC
+-- attachment is a kernel BPF link, runtime/attach.h), as do attach_func's.
 
 local args = require "bpflua.args"
 local core = require "bpflua.core"
+local tables = require "bpflua.table"
 
 
 local M = {}
@@ -26,9 +29,11 @@ local PROG_TYPES = {
   LWT_OUT = 11, LWT_XMIT = 12, SOCK_OPS = 13, SK_SKB = 14, CGROUP_DEVICE = 15,
   SK_MSG = 16, RAW_TRACEPOINT = 17, CGROUP_SOCK_ADDR = 18, CGROUP_SOCKOPT = 25,
   TRACING = 26, EXTENSION = 28, LSM = 29,
+  -- not in BCC's list; bpflua attaches them with attach_func
+  FLOW_DISSECTOR = 22, SK_LOOKUP = 30,
 }
--- BCC's BPFAttachType (enum bpf_attach_type); bpflua attaches the cgroup
--- ones (CGROUP_ATTACH), each through a link that goes with the object.
+-- BCC's BPFAttachType (enum bpf_attach_type); ATTACH_KINDS (below) says
+-- which ones attach_func takes and how.
 local ATTACH_TYPES = {
   CGROUP_INET_INGRESS = 0, CGROUP_INET_EGRESS = 1, CGROUP_INET_SOCK_CREATE = 2,
   CGROUP_SOCK_OPS = 3, SK_SKB_STREAM_PARSER = 4, SK_SKB_STREAM_VERDICT = 5,
@@ -44,9 +49,67 @@ local ATTACH_TYPES = {
   XDP_CPUMAP = 35, SK_LOOKUP = 36, XDP = 37, SK_SKB_VERDICT = 38,
 }
 M.BPFAttachType = ATTACH_TYPES
-local CGROUP_ATTACH = {}
+
+-- What attach_func's target is for each kind of attach type: target(what,
+-- x) checks it and gives (the value C takes, a label for messages and
+-- keys); attach(obj, fn, attach_type, value, prep) attaches (runtime/attach.h).
+local function int_fd(x) return type(x) == "number" and x % 1 == 0 and x >= 0 end
+local CGROUP = {
+  target = function(what, x)
+    if type(x) ~= "string" and not int_fd(x) then
+      args.error(what .. ": the target is a cgroup directory's path or an fd open on it, got "
+        .. type(x))
+    end
+    return x, tostring(x)
+  end,
+  attach = function(obj, fn, at, x, prep)
+    return obj:attach_cgroup(fn.name, fn.prog_type, at, x, prep)
+  end,
+}
+-- A BPF_SOCKMAP/BPF_SOCKHASH table (b["name"]) or its fd, as BCC's
+-- attachable_fd.
+local SOCKMAP = {
+  target = function(what, x)
+    if tables.is_table(x) then
+      local st = tables.state(x)
+      if st.info.type ~= "sockmap" and st.info.type ~= "sockhash" then
+        args.error(string.format("%s: table '%s' is of type %s; socket map programs attach to a "
+          .. "BPF_SOCKMAP or BPF_SOCKHASH", what, st.name, st.info.type))
+      end
+      return { fd = st.fd, name = st.name }, st.name
+    end
+    if not int_fd(x) then
+      args.error(what .. ": the target is a BPF_SOCKMAP or BPF_SOCKHASH table (b[\"name\"]) "
+        .. "or its fd, got " .. type(x))
+    end
+    return { fd = x, name = "fd " .. x }, "fd " .. x
+  end,
+  attach = function(obj, fn, at, x, prep)
+    return obj:attach_sockmap(fn.name, fn.prog_type, at, x.fd, x.name, prep)
+  end,
+}
+-- A network namespace: 0 or nil for the script's own (bpf_prog_attach's
+-- target_fd 0 in BCC), a path (/proc/PID/ns/net, /run/netns/NAME) or an fd.
+local NETNS = {
+  target = function(what, x)
+    if x == nil or x == 0 then return "/proc/self/ns/net", "/proc/self/ns/net" end
+    if type(x) ~= "string" and not int_fd(x) then
+      args.error(what .. ": the target is a network namespace (0 for the script's own, "
+        .. "a path such as /run/netns/NAME, or an fd), got " .. type(x))
+    end
+    return x, tostring(x)
+  end,
+  attach = function(obj, fn, at, x, prep)
+    return obj:attach_netns(fn.name, fn.prog_type, at, x, prep)
+  end,
+}
+local ATTACH_KINDS = {
+  [ATTACH_TYPES.SK_MSG_VERDICT] = SOCKMAP, [ATTACH_TYPES.SK_SKB_STREAM_PARSER] = SOCKMAP,
+  [ATTACH_TYPES.SK_SKB_STREAM_VERDICT] = SOCKMAP, [ATTACH_TYPES.SK_SKB_VERDICT] = SOCKMAP,
+  [ATTACH_TYPES.FLOW_DISSECTOR] = NETNS, [ATTACH_TYPES.SK_LOOKUP] = NETNS,
+}
 for name, v in pairs(ATTACH_TYPES) do
-  if name:find("^CGROUP_") then CGROUP_ATTACH[v] = true end
+  if name:find("^CGROUP_") then ATTACH_KINDS[v] = CGROUP end
 end
 
 local TYPE_NAMES = {}
@@ -92,6 +155,7 @@ local function attach_target(h, name, prog_type)
     end
     return kind == "kfunc" and TRACE_FENTRY or TRACE_FEXIT, target:match("^vmlinux__(.+)$") or target
   end
+  if prog_type == PROG_TYPES.SK_LOOKUP then return ATTACH_TYPES.SK_LOOKUP, nil end
   return nil, nil
 end
 
@@ -149,6 +213,57 @@ local function install_net(BPF, h)
   end)
 end
 
+-- b:attach_tc{dev=, fn_name=, direction="ingress"|"egress"} and
+-- b:detach_tc{dev=[, fn_name=], direction=}: a BPF.SCHED_CLS function on a
+-- device's ingress or egress through a tcx link, which goes with the
+-- object and the process (runtime/attach_tc.c). BCC has no such method.
+local DIRECTIONS = { ingress = false, egress = true }
+
+local function install_tc(BPF, h)
+  local function direction(what, d)
+    if DIRECTIONS[d] == nil then
+      h.raise(string.format("%s: direction is \"ingress\" or \"egress\", got '%s'", what, d))
+    end
+    return DIRECTIONS[d]
+  end
+  local function tc_fn(fn)
+    if M.is_function(fn) then
+      if fn.prog_type ~= PROG_TYPES.SCHED_CLS then
+        h.raise(string.format("attach_tc: '%s' is loaded as %s; attach_tc takes BPF.SCHED_CLS "
+          .. "functions (a BPF.SCHED_ACT one is a tc action)", fn.name,
+          TYPE_NAMES[fn.prog_type] or tostring(fn.prog_type)))
+      end
+      return fn.name
+    end
+    if type(fn) ~= "string" then
+      h.raise("attach_tc: fn_name is a function's name or a function object, got " .. type(fn))
+    end
+    return fn
+  end
+
+  local p_tc = h.method("attach_tc", {
+    { "dev", "string", required = true }, { "fn_name", "any", required = true },
+    { "direction", "string", "ingress" } })
+  function BPF:attach_tc(...)
+    local dev, fn, dir = p_tc(self, ...)
+    local egress = direction("attach_tc", dir)
+    fn = tc_fn(fn)
+    h.attach(h.priv(self), "attach_tc", "tc", dev .. " " .. dir, fn, function(obj, prep)
+      return obj:attach_tc(fn, dev, egress, prep)
+    end)
+  end
+
+  local p_dtc = h.method("detach_tc", {
+    { "dev", "string", required = true }, { "fn_name", "string" },
+    { "direction", "string", "ingress" } })
+  function BPF:detach_tc(...)
+    local dev, fn, dir = p_dtc(self, ...)
+    direction("detach_tc", dir)
+    h.detach(h.priv(self), "detach_tc", "tc", dev .. " " .. dir, fn,
+      string.format("tc %s of '%s'", dir, dev))
+  end
+end
+
 function M.install(BPF, h)
   for name, v in pairs(PROG_TYPES) do BPF[name] = v end
   for name, v in pairs(XDP_CONSTANTS) do BPF[name] = v end
@@ -190,35 +305,35 @@ function M.install(BPF, h)
   BPF.BPFAttachType = ATTACH_TYPES
 
   -- attach_func(fn, target, attach_type[, flags]) as BCC's (also called
-  -- BPF.attach_func(fn, ...)): target is a cgroup v2 directory, its path or
-  -- an fd open on it. The function is loaded again for the attach type.
-  local function func_args(what, self, fn, ...)
-    if M.is_function(self) then return func_args(what, self.bpf, self, fn, ...) end
-    local target, attach_type = ...
+  -- BPF.attach_func(fn, ...)). The attach type says what target is and
+  -- how the function attaches (ATTACH_KINDS); each way goes with the
+  -- object and the process. The function is loaded again for the attach type.
+  local function func_args(what, fn, target, attach_type)
     if not M.is_function(fn) then h.raise(what .. ": arg 1 must be a function from load_func") end
-    if type(target) ~= "string" and not (type(target) == "number" and target % 1 == 0) then
-      h.raise(what .. ": the target is a cgroup directory's path or an fd open on it, got "
-        .. type(target))
-    end
-    if not CGROUP_ATTACH[attach_type] then
+    local kind = ATTACH_KINDS[attach_type]
+    if not kind then
       h.raise(string.format("%s: attach type %s: bpflua attaches cgroup programs "
-        .. "(BPFAttachType.CGROUP_*) only", what, tostring(attach_type)))
+        .. "(BPFAttachType.CGROUP_*), socket map programs (SK_MSG_VERDICT, SK_SKB_*), "
+        .. "FLOW_DISSECTOR and SK_LOOKUP (XDP and TC programs: attach_xdp, attach_tc)",
+        what, tostring(attach_type)))
     end
-    return fn.bpf, fn, target, attach_type
-  end
-  local function func_key(target, attach_type) return tostring(target) .. "/" .. attach_type end
-
-  function BPF.attach_func(...)
-    local b, fn, target, attach_type = func_args("attach_func", ...)
-    h.attach(h.priv(b), "attach_func", "func", func_key(target, attach_type), fn.name,
-      function(obj, prep) return obj:attach_cgroup(fn.name, fn.prog_type, attach_type, target, prep) end)
+    local t, label = kind.target(what, target)
+    return fn.bpf, fn, t, attach_type, kind, label
   end
 
-  function BPF.detach_func(...)
-    local b, fn, target, attach_type = func_args("detach_func", ...)
-    h.detach(h.priv(b), "detach_func", "func", func_key(target, attach_type), fn.name,
-      string.format("'%s' (attach type %d)", tostring(target), attach_type))
-  end
+  BPF.attach_func = h.static(function(...)
+    local b, fn, target, attach_type, kind, label = func_args("attach_func", ...)
+    h.attach(h.priv(b), "attach_func", "func", label .. "/" .. attach_type, fn.name,
+      function(obj, prep) return kind.attach(obj, fn, attach_type, target, prep) end)
+  end)
+
+  BPF.detach_func = h.static(function(...)
+    local b, fn, _, attach_type, _, label = func_args("detach_func", ...)
+    h.detach(h.priv(b), "detach_func", "func", label .. "/" .. attach_type, fn.name,
+      string.format("'%s' (attach type %d)", label, attach_type))
+  end)
+
+  install_tc(BPF, h)
 
   local p_lsm = h.method("attach_lsm", { { "fn_name", "string", required = true } })
   function BPF:attach_lsm(...)

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TRACEFS = "/sys/kernel/tracing"
-FEATURES = ("kprobes", "fentry", "uprobes", "tracepoints", "raw_tracepoints")
+FEATURES = ("kprobes", "fentry", "uprobes", "tracepoints", "raw_tracepoints", "tcx")
 VM_FEATURES = {"kprobes", "fentry"}  # what the VM stage (tests/vm/run-suites) adds
+VM_LACKS = {"tcx"}                   # what its older kernel (6.1) lacks
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_SETTLE = 0.5
 TAIL_LINES = 25
@@ -106,7 +107,7 @@ class Test:
         return {"INT": 130, "KILL": -signal.SIGKILL, "NONE": 0}[self.signal_name]
 
     def needs_vm(self):
-        return any(w and f in VM_FEATURES for f, w in self.requires)
+        return any(f in (VM_FEATURES if w else VM_LACKS) for f, w in self.requires)
 
 
 # ---------------------------------------------------------------- parsing
@@ -341,6 +342,11 @@ class Features:
     def _raw_tracepoints(self):
         return probe_raw_tracepoints()
 
+    def _tcx(self):
+        """tcx links (attach_tc) came in Linux 6.6."""
+        m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+        return bool(m) and (int(m.group(1)), int(m.group(2))) >= (6, 6)
+
     def _fentry(self):
         """Only bpflua can tell (a program must load). Returns a string (an
         error) when it cannot answer: then the tests needing fentry fail."""
@@ -574,6 +580,10 @@ def classify(test, stage, features):
             missing.append(feat)
         if not wanted and has:
             excluded.append(feat)
+    if stage == "host" and (missing or excluded) and set(missing) <= VM_FEATURES \
+            and set(excluded) <= VM_LACKS:
+        needs = missing + ["a kernel without " + f for f in excluded]
+        return "defer", "needs %s: VM stage" % ", ".join(needs)
     if excluded:
         return "skip", "needs a kernel without %s" % ", ".join(excluded)
     if not missing:
