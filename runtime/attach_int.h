@@ -26,6 +26,24 @@ int bl_link_new(struct bpf_link *link, const struct bl_link_spec *s,
 int bl_link_new_fd(int fd, const struct bl_link_spec *s, struct bl_link **out,
 		   struct bl_err *e);
 
+/* The start of an attach by fd (attach.h, "Prepare"): clears *out (when
+ * not NULL) and loads fn as prog_type for attach_type. Returns the program
+ * to attach, or NULL with *err the result to return: -errno (e set) when
+ * the load failed, 0 when out is NULL (only preparing). */
+static inline struct bpf_program *bl_attach_begin(struct bl_object *o, const char *fn,
+						  int prog_type, int attach_type,
+						  struct bl_link **out, int *err, struct bl_err *e)
+{
+	struct bpf_program *prog;
+
+	if (out)
+		*out = NULL;
+	prog = bl_object_prog(o, &(struct bl_prog_spec){
+		.fn = fn, .type = prog_type, .expected_attach_type = attach_type }, e);
+	*err = prog ? 0 : -e->code;
+	return out ? prog : NULL;
+}
+
 /* Wraps what bpf_prog_attach(prog_fd, target_fd, attach_type) attached:
  * destroying the link detaches it (bpf_prog_detach2). The link keeps
  * duplicates of both fds (the caller keeps its own); on failure the

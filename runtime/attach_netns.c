@@ -39,12 +39,9 @@ int bl_attach_netns(struct bl_object *o, const char *fn, int prog_type, int atta
 	char target[600];
 	int fd = netns_fd, link_fd, err;
 
-	if (out)
-		*out = NULL;
-	prog = bl_object_prog(o, &(struct bl_prog_spec){
-		.fn = fn, .type = prog_type, .expected_attach_type = attach_type }, e);
-	if (!prog || !out)
-		return prog ? 0 : -e->code;
+	prog = bl_attach_begin(o, fn, prog_type, attach_type, out, &err, e);
+	if (!prog)
+		return err;
 	if (path)
 		snprintf(target, sizeof(target), "'%.500s'", path);
 	else

@@ -47,14 +47,11 @@ int bl_attach_sockmap(struct bl_object *o, const char *fn, int prog_type, int at
 	struct bl_link_spec s = { .kind = BL_PROBE_SOCKMAP, .fn = fn };
 	struct bpf_program *prog;
 	char target[300];
-	int prog_fd, fd;
+	int prog_fd, fd, err;
 
-	if (out)
-		*out = NULL;
-	prog = bl_object_prog(o, &(struct bl_prog_spec){
-		.fn = fn, .type = prog_type, .expected_attach_type = attach_type }, e);
-	if (!prog || !out)
-		return prog ? 0 : -e->code;
+	prog = bl_attach_begin(o, fn, prog_type, attach_type, out, &err, e);
+	if (!prog)
+		return err;
 	snprintf(target, sizeof(target), "table '%.200s' (attach type %d)",
 		 map_name ? map_name : "?", attach_type);
 	s.target = target;

@@ -60,14 +60,11 @@ int bl_attach_tc(struct bl_object *o, const char *fn, const char *dev, int egres
 	int type = egress ? BL_TCX_EGRESS : BL_TCX_INGRESS;
 	struct bpf_program *prog;
 	char target[300];
-	int ifindex, fd;
+	int ifindex, fd, err;
 
-	if (out)
-		*out = NULL;
-	prog = bl_object_prog(o, &(struct bl_prog_spec){
-		.fn = fn, .type = BPF_PROG_TYPE_SCHED_CLS }, e);
-	if (!prog || !out)
-		return prog ? 0 : -e->code;
+	prog = bl_attach_begin(o, fn, BPF_PROG_TYPE_SCHED_CLS, 0, out, &err, e);
+	if (!prog)
+		return err;
 	snprintf(target, sizeof(target), "tc %s of '%.200s'", egress ? "egress" : "ingress", dev);
 	ifindex = if_nametoindex(dev);
 	if (!ifindex)

@@ -316,8 +316,14 @@ static int l_xdp_detach(lua_State *L)
 	return 1;
 }
 
-/* o:attach_cgroup(fn, prog_type, attach_type, path | fd) */
-static int l_attach_cgroup(lua_State *L)
+typedef int (*attach_at_fn)(struct bl_object *o, const char *fn, int prog_type,
+			    int attach_type, int fd, const char *path,
+			    struct bl_link **out, struct bl_err *e);
+
+/* o:attach_<kind>(fn, prog_type, attach_type, path | fd[, prepare]): the
+ * kinds attaching to what a path or an fd names (a cgroup, a network
+ * namespace). */
+static int attach_at(lua_State *L, attach_at_fn attach)
 {
 	struct bl_object *o = bl_lib_checkobject(L, 1);
 	const char *fn = luaL_checkstring(L, 2);
@@ -327,8 +333,18 @@ static int l_attach_cgroup(lua_State *L)
 	struct bl_link *l = NULL;
 	struct bl_err e = { 0 };
 
-	int r = bl_attach_cgroup(o, fn, prog_type, attach_type, fd, path, out_for(L, 6, &l), &e);
+	int r = attach(o, fn, prog_type, attach_type, fd, path, out_for(L, 6, &l), &e);
 	return attach_result(L, r, l, &e);
+}
+
+static int l_attach_cgroup(lua_State *L)
+{
+	return attach_at(L, bl_attach_cgroup);
+}
+
+static int l_attach_netns(lua_State *L)
+{
+	return attach_at(L, bl_attach_netns);
 }
 
 /* o:attach_sockmap(fn, prog_type, attach_type, map_fd, map_name[, prepare]) */
@@ -344,21 +360,6 @@ static int l_attach_sockmap(lua_State *L)
 
 	int r = bl_attach_sockmap(o, fn, prog_type, attach_type, map_fd, map_name,
 				  out_for(L, 7, &l), &e);
-	return attach_result(L, r, l, &e);
-}
-
-/* o:attach_netns(fn, prog_type, attach_type, path | fd[, prepare]) */
-static int l_attach_netns(lua_State *L)
-{
-	struct bl_object *o = bl_lib_checkobject(L, 1);
-	const char *fn = luaL_checkstring(L, 2);
-	int prog_type = luaL_checkint(L, 3), attach_type = luaL_checkint(L, 4);
-	const char *path = lua_type(L, 5) == LUA_TSTRING ? lua_tostring(L, 5) : NULL;
-	int fd = path ? -1 : luaL_checkint(L, 5);
-	struct bl_link *l = NULL;
-	struct bl_err e = { 0 };
-
-	int r = bl_attach_netns(o, fn, prog_type, attach_type, fd, path, out_for(L, 6, &l), &e);
 	return attach_result(L, r, l, &e);
 }
 
