@@ -12,8 +12,6 @@
 
 #include <zlib.h>
 
-#include "btf/kstruct.h"
-
 /* Reads a whole file, gzip'd or not (gzread passes plain text through). */
 static int read_config(const char *path, char **out, struct bl_err *e)
 {
@@ -130,26 +128,6 @@ int bl_kconfig_header_from(const char *config, const char *release, char **text,
 	return 0;
 }
 
-/* Kernel macros whose value is a struct's layout, which BTF knows though
- * it has no macros: DNAME_INLINE_LEN is d_iname's size (32 on 64-bit
- * kernels before 6.14), then d_shortname's (40). */
-static int add_btf_macros(char **text, struct bl_err *e)
-{
-	long n = bl_kstruct_field_size("dentry", "d_iname");
-	char line[64], *t;
-
-	if (n <= 0)
-		n = bl_kstruct_field_size("dentry", "d_shortname");
-	if (n <= 0)
-		return 0;
-	snprintf(line, sizeof(line), "#define DNAME_INLINE_LEN %ld\n", n);
-	t = realloc(*text, strlen(*text) + strlen(line) + 1);
-	if (!t)
-		return bl_errf(e, ENOMEM, "out of memory");
-	*text = strcat(t, line);
-	return 0;
-}
-
 /* The configuration file: $BPFLUA_KCONFIG, /proc/config.gz, or
  * /boot/config-RELEASE; "" when there is none. */
 static const char *config_path(const char *release, char *buf, size_t len)
@@ -185,19 +163,49 @@ void bl_kconfig_identity(char *buf, size_t len)
 			 (unsigned long long)st.st_ino);
 }
 
+/* The header last made, and the configuration it was made from
+ * (bl_kconfig_identity and release): a process compiling again (the prompt,
+ * a script making several objects) reads and converts the file once. */
+static struct {
+	char *text;
+	char id[512];
+} last;
+
+static int make_header(const char *release, char **text, struct bl_err *e)
+{
+	char path[sizeof(((struct utsname *)0)->release) + 32], *config = NULL;
+	const char *p = config_path(release, path, sizeof(path));
+	int err = 0;
+
+	if (*p)
+		err = read_config(p, &config, e);
+	err = err ?: bl_kconfig_header_from(config, release, text, e);
+	free(config);
+	return err;
+}
+
 int bl_kconfig_header(char **text, struct bl_err *e)
 {
 	struct utsname u;
-	char path[sizeof(u.release) + 32], *config = NULL;
-	const char *p;
-	int err = 0;
+	char id[sizeof(last.id)];
+	size_t n;
+	int err;
 
 	if (uname(&u))
 		return bl_errf(e, errno, "uname: %s", strerror(errno));
-	p = config_path(u.release, path, sizeof(path));
-	if (*p)
-		err = read_config(p, &config, e);
-	err = err ?: bl_kconfig_header_from(config, u.release, text, e);
-	free(config);
-	return err ?: add_btf_macros(text, e);
+	bl_kconfig_identity(id, sizeof(id));
+	n = strlen(id);
+	snprintf(id + n, sizeof(id) - n, " %s", u.release);
+	if (!last.text || strcmp(id, last.id)) {
+		char *t;
+
+		err = make_header(u.release, &t, e);
+		if (err)
+			return err;
+		free(last.text);
+		last.text = t;
+		snprintf(last.id, sizeof(last.id), "%s", id);
+	}
+	*text = strdup(last.text);
+	return *text ? 0 : bl_errf(e, ENOMEM, "out of memory");
 }

@@ -1,7 +1,8 @@
 /* kconfig.h - the running kernel's configuration and version as the C
  * macros kernel headers would give a program: CONFIG_* (as the kernel's
- * generated autoconf.h writes them), LINUX_VERSION_CODE, KERNEL_VERSION(),
- * and the macros that are a struct's layout (DNAME_INLINE_LEN, from BTF).
+ * generated autoconf.h writes them), LINUX_VERSION_CODE and KERNEL_VERSION().
+ * (Macros that are a struct's layout, DNAME_INLINE_LEN, come with the
+ * types: runtime/btf/vmlinux_h.c.)
  *
  * The configuration is read from $BPFLUA_KCONFIG (a .config, gzip'd or
  * not), else /proc/config.gz, else /boot/config-$(uname -r); a kernel that
@@ -9,7 +10,8 @@
  * macros only (a program's `#ifdef CONFIG_X` then takes the "off" side, as
  * BCC's does without headers). The object cache's key covers the
  * configuration's identity (bl_kconfig_identity): a changed configuration
- * compiles again, while a cache hit never reads the file.
+ * compiles again, while a cache hit never reads the file. A process reads
+ * it once while its identity stays the same.
  */
 #ifndef BL_KCONFIG_H
 #define BL_KCONFIG_H

@@ -17,9 +17,10 @@
 #include "../cachedir.h"
 #include "../fdio.h"
 #include "kernel_btf.h"
+#include "kstruct.h"
 
 /* Bump when the generated text changes, so old cached headers are not reused. */
-#define GENERATOR_VERSION 1
+#define GENERATOR_VERSION 2
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
@@ -41,6 +42,20 @@ static int dump_types(const struct btf *btf, FILE *f)
 	return err;
 }
 
+/* Kernel macros whose value is a struct's layout, which BTF knows though
+ * it has no macros: DNAME_INLINE_LEN is d_iname's size (32 on 64-bit
+ * kernels before 6.14), then d_shortname's (40). Here, where the BTF is
+ * read anyway, rather than in every compile. */
+static void write_btf_macros(FILE *f)
+{
+	long n = bl_kstruct_field_size("dentry", "d_iname");
+
+	if (n <= 0)
+		n = bl_kstruct_field_size("dentry", "d_shortname");
+	if (n > 0)
+		fprintf(f, "#define DNAME_INLINE_LEN %ld\n\n", n);
+}
+
 /* CO-RE: every record access gets a relocation, as with bpftool's vmlinux.h. */
 static int write_header(const struct btf *btf, FILE *f)
 {
@@ -54,7 +69,9 @@ static int write_header(const struct btf *btf, FILE *f)
 	err = dump_types(btf, f);
 	if (err)
 		return err;
-	fprintf(f, "\n#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
+	fprintf(f, "\n");
+	write_btf_macros(f);
+	fprintf(f, "#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
 		"#pragma clang attribute pop\n#endif\n\n#endif /* __VMLINUX_H__ */\n");
 	/* The write's own errno (ENOSPC on a full disk), not a generic EIO. */
 	if (fflush(f) || fsync(fileno(f)))

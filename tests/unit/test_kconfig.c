@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kconfig.h"
 
@@ -16,6 +17,55 @@ static void expect(const char *text, const char *line, int present)
 	}
 	failed++;
 	printf("FAIL kconfig: '%s' should %sbe in:\n%s\n", line, present ? "" : "not ", text);
+}
+
+static void write_config(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void expect_header(const char *line, int present)
+{
+	struct bl_err e = { 0 };
+	char *t = NULL;
+
+	if (bl_kconfig_header(&t, &e)) {
+		failed++;
+		printf("FAIL kconfig: %s\n", e.msg);
+		bl_err_clear(&e);
+		return;
+	}
+	expect(t, line, present);
+	free(t);
+}
+
+/* A process keeps the header it made while the configuration's identity
+ * is the same, and makes it again from a changed file. */
+static void test_reread(void)
+{
+	char path[] = "/tmp/bpflua-test-kconfig.XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0) {
+		failed++;
+		printf("FAIL kconfig: mkstemp\n");
+		return;
+	}
+	close(fd);
+	setenv("BPFLUA_KCONFIG", path, 1);
+	write_config(path, "CONFIG_BLTEST_A=y\n");
+	expect_header("#define CONFIG_BLTEST_A 1\n", 1);
+	expect_header("#define CONFIG_BLTEST_A 1\n", 1);
+	write_config(path, "CONFIG_BLTEST_B=m\nCONFIG_BLTEST_C=3\n");
+	expect_header("#define CONFIG_BLTEST_A 1\n", 0);
+	expect_header("#define CONFIG_BLTEST_B_MODULE 1\n", 1);
+	unsetenv("BPFLUA_KCONFIG");
+	unlink(path);
 }
 
 int main(void)
@@ -52,6 +102,7 @@ int main(void)
 		expect(t, "#define CONFIG_", 0);
 		free(t);
 	}
+	test_reread();
 	printf("kconfig: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
