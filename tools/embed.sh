@@ -1,12 +1,17 @@
 #!/bin/sh
 # embed.sh OUT.S SYMBOL ROOT FILE... - emit an assembly file that embeds each
 # FILE (a path under ROOT) with a NUL terminator, plus a table SYMBOL of
-# struct bl_embedded_file { name, data, size } ending in a zero entry.
+# struct bl_embedded_file { name, data, size } ending in a zero entry, and
+# SYMBOL_digest: the SHA-256 (hex) of every name and content, for keys of
+# what is made from the files.
 set -eu
 out=$1 sym=$2 root=$3
 shift 3
+digest=$(for f in "$@"; do printf '%s\0' "${f#"$root"/}"; cat "$f"; printf '\0'; done | sha256sum | cut -d' ' -f1)
 {
 	echo '	.section .rodata'
+	echo "	.globl ${sym}_digest"
+	echo "${sym}_digest: .asciz \"$digest\""
 	i=0
 	for f in "$@"; do
 		rel=${f#"$root"/}

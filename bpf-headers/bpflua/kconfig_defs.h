@@ -1,7 +1,7 @@
 /* kconfig_defs.h - kernel macros whose definition depends on the running
  * kernel's configuration. Included right after its CONFIG_* macros (the
- * kernel header runtime/kconfig.c generates), so not part of the
- * precompiled prelude.
+ * kernel header runtime/kconfig.c generates), at the end of the prelude:
+ * the precompiled prelude is made per configuration.
  */
 #ifndef BPFLUA_KCONFIG_DEFS_H
 #define BPFLUA_KCONFIG_DEFS_H

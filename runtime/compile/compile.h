@@ -34,7 +34,7 @@ struct bl_compile_opts {
 	const char *include_dir;   /* directory of src_file for "..." includes, or NULL */
 	int debug;                 /* BCC's debug flags (BL_DEBUG_*) */
 	const char *kernel_header; /* the running kernel's CONFIG_* and version macros
-				    * (runtime/kconfig.h), included after the prelude; or NULL */
+				    * (runtime/kconfig.h), the prelude's last header; or NULL */
 };
 
 /* BCC's debug flags bpflua honours (BPF{debug=}); the one place they are

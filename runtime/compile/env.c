@@ -69,10 +69,13 @@ static char *own(struct bl_cc_env *env, char *s)
 }
 
 /* vmlinux.h is found through -isystem so that clang treats it (and
- * warnings in it) as a system header. */
-static int build_prelude(struct bl_cc_env *env, const char *vmlinux_h, struct bl_err *e)
+ * warnings in it) as a system header. The kernel's CONFIG_* and version
+ * macros come last: nothing before them tests one, and in the PCH their
+ * thousands of #defines cost a compile nothing until a program names one. */
+static int build_prelude(struct bl_cc_env *env, const struct bl_compile_opts *o,
+			 struct bl_err *e)
 {
-	char *copy = strdup(vmlinux_h);
+	char *copy = strdup(o->vmlinux_h);
 	int n;
 
 	if (!copy)
@@ -81,21 +84,23 @@ static int build_prelude(struct bl_cc_env *env, const char *vmlinux_h, struct bl
 		     "/* bpflua prelude: this kernel's types, then the BCC dialect. */\n"
 		     "#pragma clang system_header\n"
 		     "#include <%s>\n"
-		     "#include <bpflua/bcc.h>\n", basename(copy));
+		     "#include <bpflua/bcc.h>\n%s", basename(copy),
+		     o->kernel_header ? "#include <bpflua/kconfig.h>\n" : "");
 	free(copy);
 	if (n < 0)
 		return bl_errf(e, ENOMEM, "out of memory");
 	return 0;
 }
 
-static int build_files(struct bl_cc_env *env, struct bl_err *e)
+static int build_files(struct bl_cc_env *env, const struct bl_compile_opts *o,
+		       struct bl_err *e)
 {
 	const struct bl_embedded_file *f;
 	int n = 0, i = 0;
 
 	for (f = bl_embedded_headers; f->name; f++)
 		n++;
-	env->files = calloc(n + 4, sizeof(*env->files));
+	env->files = calloc(n + 5, sizeof(*env->files));
 	if (!env->files)
 		return bl_errf(e, ENOMEM, "out of memory");
 	for (f = bl_embedded_headers; f->name; f++, i++) {
@@ -105,6 +110,10 @@ static int build_files(struct bl_cc_env *env, struct bl_err *e)
 			return bl_errf(e, ENOMEM, "out of memory");
 		env->files[i] = (struct bl_cc_file){ own(env, path), f->data, f->size };
 	}
+	env->n_embedded_files = i;
+	if (o->kernel_header)
+		env->files[i++] = (struct bl_cc_file){ BL_CC_KCONFIG_HEADER, o->kernel_header,
+						       strlen(o->kernel_header) };
 	env->files[i] = (struct bl_cc_file){ BL_CC_PRELUDE, env->prelude, strlen(env->prelude) };
 	env->n_files = env->n_prelude_files = i + 1;
 	return 0;
@@ -121,16 +130,13 @@ static void add_header(struct bl_cc_env *env, const char *path, const char *text
 	env->args[env->n_args++] = path;
 }
 
-/* The kernel's CONFIG_* and version macros, then the macros keyed to the
- * program's kernel #includes: after the prelude (the PCH is the same for
- * every configuration and program), before the program. */
-static void add_kernel_header(struct bl_cc_env *env, const struct bl_compile_opts *o)
+/* The macros keyed to the program's kernel #includes (kinc.h): after the
+ * prelude (the PCH is the same for every program), before the program. */
+static void add_kernel_shims(struct bl_cc_env *env, const struct bl_compile_opts *o)
 {
 	const char *shims[BL_KINC_MAX];
 	int i, n = bl_kinc_shims(o->text, shims);
 
-	add_header(env, BL_CC_KCONFIG_HEADER, o->kernel_header);
-	/* The macros of the kernel headers the program includes (kinc.h). */
 	for (i = 0; i < n; i++) {
 		env->args[env->n_args++] = "-include";
 		env->args[env->n_args++] = shims[i];
@@ -246,13 +252,13 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		return bl_errf(e, ENOMEM, "out of memory");
 	err = check_cflags(o, e);
 	if (!err)
-		err = build_prelude(env, o->vmlinux_h, e);
+		err = build_prelude(env, o, e);
 	if (!err)
-		err = build_files(env, e);
+		err = build_files(env, o, e);
 	if (!err)
 		err = build_args(env, o, dirname(dir), e);
 	if (!err)
-		add_kernel_header(env, o);
+		add_kernel_shims(env, o);
 	if (!err)
 		err = add_program_headers(env, o, e);
 	if (err)

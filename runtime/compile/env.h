@@ -2,7 +2,8 @@
  * the clang flags common to the rewriter's parse and to code generation.
  *
  * The one place that knows how headers reach clang: the prelude (vmlinux.h
- * + bpflua/bcc.h) comes as text or, usually, precompiled (pch.h), and the
+ * + bpflua/bcc.h + the kernel's configuration, kconfig.h) comes as text or,
+ * usually, precompiled (pch.h), and the
  * program's tracepoint records (tp_format.h) and the renaming of its records
  * named like the kernel's (user_tags.h) as more headers; the stages
  * only pass env's files and flags on.
@@ -23,7 +24,8 @@
 #define BL_CC_TP_HEADER	BL_CC_INCLUDE "/bpflua/tracepoints.h"
 /* The renaming of the program's records named like the kernel's (user_tags.h). */
 #define BL_CC_USER_TAGS	BL_CC_INCLUDE "/bpflua/user_tags.h"
-/* The running kernel's configuration and version (compile.h: kernel_header). */
+/* The running kernel's configuration and version (compile.h: kernel_header),
+ * the prelude's last header. */
 #define BL_CC_KCONFIG_HEADER	BL_CC_INCLUDE "/bpflua/kconfig.h"
 
 struct bl_cc_file {
@@ -41,6 +43,7 @@ struct bl_cc_env {
 	struct bl_cc_file *files;	/* embedded headers + the prelude, then
 					 * the program's tracepoint records */
 	int n_files;
+	int n_embedded_files;		/* files[0..n) are bl_embedded_headers */
 	int n_prelude_files;		/* the files the PCH is made of */
 	const char **args;		/* NULL-terminated common clang flags */
 	int n_args;
