@@ -19,6 +19,7 @@
 #include "build.h"
 #include "fdio.h"
 #include "host.h"
+#include "iter.h"
 #include "lib_core.h"
 #include "loader.h"
 #include "../bpf-headers/bpflua/flavor.h"
@@ -298,6 +299,40 @@ static int l_object_load_prog(lua_State *L)
 	return 1;
 }
 
+/* iter_read(fn, target, map_fd, pid, tid, cgroup (path|fd), order) -> text |
+ * nil, msg, log, errno: loads fn as the iterator over target (once, as
+ * load_prog) and runs it; the arguments after target may be nil. */
+static int l_object_iter_read(lua_State *L)
+{
+	struct bl_object *o = bl_lib_checkobject(L, 1);
+	struct bl_prog_spec s = {
+		.fn = luaL_checkstring(L, 2),
+		.type = BPF_PROG_TYPE_TRACING,
+		.expected_attach_type = BPF_TRACE_ITER,
+		.attach_func = luaL_checkstring(L, 3),
+		.flavor = BL_FLAVOR_NATIVE,
+	};
+	struct bl_iter_opts io = {
+		.map_fd = (int)luaL_optinteger(L, 4, -1),
+		.pid = (int)luaL_optinteger(L, 5, 0),
+		.tid = (int)luaL_optinteger(L, 6, 0),
+		.cgroup = lua_type(L, 7) == LUA_TSTRING ? lua_tostring(L, 7) : NULL,
+		.cgroup_fd = lua_type(L, 7) == LUA_TNUMBER ? (int)lua_tointeger(L, 7) : -1,
+		.order = (int)luaL_optinteger(L, 8, 0),
+	};
+	struct bl_err e = { 0 };
+	struct bpf_program *p = bl_object_check_prog(o, s.fn, &e) ? NULL
+				: bl_object_prog(o, &s, &e);
+	char *text;
+	size_t len;
+
+	if (!p || bl_iter_read(p, &io, &text, &len, &e))
+		return bl_lib_fail(L, &e);
+	lua_pushlstring(L, text, len);
+	free(text);
+	return 1;
+}
+
 static int l_object_tostring(lua_State *L)
 {
 	struct lobject *u = luaL_checkudata(L, 1, BL_OBJECT_MT);
@@ -316,6 +351,7 @@ static const luaL_Reg object_methods[] = {
 	{ "map", l_object_map },
 	{ "programs", l_object_programs },
 	{ "load_prog", l_object_load_prog },
+	{ "iter_read", l_object_iter_read },
 	{ NULL, NULL }
 };
 

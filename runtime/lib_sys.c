@@ -1,7 +1,7 @@
 /* lib_sys.c - bpflua.core: the system around the programs: interruptible
  * sleep, kernel function and tracepoint lists (POSIX ERE),
- * library lookup, and the kernel's features. Bindings only: what they
- * return is worked out in plain C modules (probe_list.c, sym/, features.c).
+ * library lookup, BPF iterator targets, and the kernel's features. Bindings only: what they
+ * return is worked out in plain C modules (probe_list.c, sym/, features.c, iter.c).
  */
 #include <poll.h>
 #include <stdint.h>
@@ -14,6 +14,7 @@
 #include "btf/kstruct.h"
 #include "features.h"
 #include "host.h"
+#include "iter.h"
 #include "lib_core.h"
 #include "probe_list.h"
 #include "sym/libpath.h"
@@ -100,6 +101,24 @@ static int l_kernel_struct_has_field(lua_State *L)
 	return 1;
 }
 
+/* iter_targets() -> { "bpf_map", "task", ... } (sorted) | nil, msg */
+static int l_iter_targets(lua_State *L)
+{
+	struct bl_err e = { 0 };
+	const char **v;
+	int i, n;
+
+	if (bl_iter_targets(&v, &n, &e))
+		return bl_lib_fail(L, &e);
+	lua_createtable(L, n, 0);
+	for (i = 0; i < n; i++) {
+		lua_pushstring(L, v[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	free(v);
+	return 1;
+}
+
 /* tracepoints(re) -> { "cat:ev", ... } (sorted) | nil, msg */
 static int l_tracepoints(lua_State *L)
 {
@@ -174,6 +193,7 @@ static const luaL_Reg sys_funcs[] = {
 	{ "tracepoints", l_tracepoints },
 	{ "user_functions", l_user_functions },
 	{ "kernel_struct_has_field", l_kernel_struct_has_field },
+	{ "iter_targets", l_iter_targets },
 	{ "find_library", l_find_library },
 	{ "tracepoint_exists", l_tracepoint_exists },
 	{ "syscall_prefix", l_syscall_prefix },

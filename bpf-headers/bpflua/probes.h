@@ -37,8 +37,8 @@
 	__BL_PROG_SECTION("lsm__" #hook) int BPF_PROG(lsm__##hook, ##__VA_ARGS__)
 
 /* A BPF iterator over the kernel objects of target (task, bpf_map, ...):
- * ctx->meta->seq is its output; b:load_func("bpf_iter__<target>",
- * BPF.TRACING) loads it. */
+ * ctx->meta->seq is its output (BPF_SEQ_PRINTF, bpf_seq_write);
+ * b:iter_read("bpf_iter__<target>") runs it (README, Iterators). */
 #define BPF_ITER(target)							\
 	__BL_PROG_SECTION("bpf_iter__" #target)					\
 	int bpf_iter__##target(struct bpf_iter__##target *ctx)

@@ -19,6 +19,7 @@ require "bpflua.stacks"
 local perf = require "bpflua.perf"
 local usdt = require "bpflua.usdt"
 local funcs = require "bpflua.funcs"
+local iter = require "bpflua.iter"
 require "bpflua.table_kinds"
 
 local C = require "bpflua.cdef"
@@ -95,7 +96,8 @@ local function compile(text, filename, cflags, debug)
   if not elf then
     -- A compile error: clang's full output is what the user must see.
     args.set_log(warnings)
-    raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings:gsub("\n$", "") or ""))
+    raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings:gsub("\n$", "") or "")
+      .. iter.compile_hint(rewritten))
   end
   -- C returns the rewritten text when debug asks for it (DEBUG_PREPROCESSOR).
   if rewritten then io.stderr:write(rewritten, "\n") end
@@ -1043,5 +1045,7 @@ end)
 -- load_func, program types, attach_lsm, raw sockets and XDP (funcs.lua).
 funcs.install(BPF, { priv = priv, method = method, raise = raise, fail = fail,
                      attach = attach, detach = detach, static = static })
+-- iter_read, iter_lines, get_iter_targets (iter.lua).
+iter.install(BPF, { priv = priv, method = method, raise = raise, fail = fail, static = static })
 
 return BPF

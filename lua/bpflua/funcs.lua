@@ -17,6 +17,7 @@
 
 local args = require "bpflua.args"
 local core = require "bpflua.core"
+local iters = require "bpflua.iter"
 local tables = require "bpflua.table"
 
 
@@ -146,7 +147,10 @@ local function attach_target(h, name, prog_type)
   end
   if prog_type == PROG_TYPES.TRACING then
     local iter = name:match("^bpf_iter__(.+)$")
-    if iter then return TRACE_ITER, iter end
+    if iter then
+      iters.check_target(h, "load_func", iter)
+      return TRACE_ITER, iter
+    end
     local kind, target = name:match("^(k?r?e?t?func)__(.+)$")
     if kind ~= "kfunc" and kind ~= "kretfunc" then
       h.raise("load_func: a TRACING function is named kfunc__<function>, kretfunc__<function> "

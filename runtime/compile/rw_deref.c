@@ -22,6 +22,21 @@
  * (`p->rec.x` reads x), and anything written inside a macro. A bit-field is read with libbpf's
  * BPF_CORE_READ_BITFIELD_PROBED. Wrapping a pointer that did not need it
  * (a map value of a kernel type) costs a helper call, nothing more.
+ *
+ * Trusted BTF pointers are not kernel pointers in that sense. Where the
+ * kernel types the context with BTF (an iterator's struct bpf_iter__X *,
+ * the arguments BPF_PROG unpacks for KFUNC_PROBE/KRETFUNC_PROBE/LSM_PROBE),
+ * a pointer to a kernel struct taken from it, every pointer to a struct
+ * loaded through one (ctx->meta->seq, task->real_parent), `&p->member` of
+ * one, and what bpf_get_current_task_btf() and bpf_skc_to_*() return are
+ * PTR_TO_BTF_ID to the verifier: it loads through them directly (fault-safe)
+ * and helpers such as bpf_seq_printf or task_storage_get take nothing else,
+ * so a probe read, which yields a plain number, would break them. Scalars
+ * and pointers are read through them directly; a pointer to a non-struct
+ * (char *, void *) loaded through one is a number to the verifier, a kernel
+ * pointer as above; whole records and bit-fields are still copied with
+ * probe reads (a compiler's copy need not load along BTF's members). A
+ * local counts as trusted when every value it is given is (or is NULL).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -58,6 +73,10 @@ struct walk {
 	int top, stack_cap;
 	CXCursor *kvars;	/* locals holding kernel pointers */
 	int n_kvars, cap_kvars;
+	CXCursor *bvars;	/* locals holding trusted BTF pointers */
+	int n_bvars, cap_bvars;
+	int btf_args;		/* BPF_PROG's inner function: its arguments
+				 * after ctx are trusted BTF pointers */
 	int kdepth;		/* is_kptr's recursion, bounded */
 	struct walk *caller;	/* walking a called function: the call's walk */
 	CXCursor call;		/* ...and the call, whose arguments the
@@ -236,19 +255,23 @@ static int is_deref(const struct bl_rw *rw, CXCursor c)
 	       rw->text[skip_space(rw, s)] == '*';
 }
 
+/* `&x` (its operator token at the cursor's location). */
+static int is_addrof(const struct bl_rw *rw, CXCursor c)
+{
+	long p = bl_rw_offset(rw, clang_getCursorLocation(c));
+
+	return c.kind == CXCursor_UnaryOperator && p >= 0 && rw->text[p] == '&' &&
+	       rw->text[p + 1] != '&';
+}
+
+static int is_record(CXType t)
+{
+	return clang_getCanonicalType(t).kind == CXType_Record;
+}
+
 static int is_pointer(CXType t)
 {
 	return clang_getCanonicalType(t).kind == CXType_Pointer;
-}
-
-static int is_kvar(struct walk *w, CXCursor var)
-{
-	int i;
-
-	for (i = 0; i < w->n_kvars; i++)
-		if (clang_equalCursors(w->kvars[i], var))
-			return 1;
-	return 0;
 }
 
 static int param_index(CXCursor fn, CXCursor parm)
@@ -263,6 +286,149 @@ static int param_index(CXCursor fn, CXCursor parm)
 
 static int through_kernel_pointer(struct walk *w, CXCursor c);
 
+/* A chain of thousands of casts or members would exhaust the stack: past
+ * MAX_CHAIN links a value counts as the program's own. */
+#define MAX_CHAIN 256
+
+/* ---- trusted BTF pointers (see the top of the file) ---- */
+
+static int is_var(const CXCursor *v, int n, CXCursor var)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (clang_equalCursors(v[i], var))
+			return 1;
+	return 0;
+}
+
+static int name_starts(CXString name, const char *prefix)
+{
+	int hit = !strncmp(clang_getCString(name), prefix, strlen(prefix));
+
+	clang_disposeString(name);
+	return hit;
+}
+
+/* An iterator's context: a parameter of type struct bpf_iter__<target> *
+ * (the kernel's, or a program's own copy of it, as BCC's examples write). */
+static int is_iter_ctx(CXCursor base)
+{
+	CXType t;
+
+	if (base.kind != CXCursor_DeclRefExpr ||
+	    clang_getCursorReferenced(base).kind != CXCursor_ParmDecl)
+		return 0;
+	t = clang_getCanonicalType(clang_getCursorType(base));
+	if (t.kind != CXType_Pointer)
+		return 0;
+	t = clang_getCanonicalType(clang_getPointeeType(t));
+	return t.kind == CXType_Record &&
+	       name_starts(clang_getCursorSpelling(clang_getTypeDeclaration(t)), "bpf_iter__");
+}
+
+/* BPF_PROG(name, args...) puts the body in `static ____name(ctx, args...)`:
+ * for fentry/fexit and LSM (kfunc__X, kretfunc__X, lsm__X) the arguments
+ * are the kernel's, typed by BTF. */
+static int is_btf_prog_body(CXCursor fn)
+{
+	static const char *const bodies[] = { "____kfunc__", "____kretfunc__", "____lsm__", NULL };
+	int i, hit = 0;
+
+	for (i = 0; bodies[i] && !hit; i++)
+		hit = name_starts(clang_getCursorSpelling(fn), bodies[i]);
+	return hit;
+}
+
+/* Helpers the kernel declares returning a BTF-typed pointer. */
+static int returns_btf(CXCursor call)
+{
+	return name_starts(clang_getCursorSpelling(call), "bpf_get_current_task_btf") ||
+	       name_starts(clang_getCursorSpelling(call), "bpf_skc_to_") ||
+	       name_starts(clang_getCursorSpelling(call), "bpf_sock_from_file");
+}
+
+static int is_btf_ptr(struct walk *w, CXCursor e);
+
+/* The pointer c's memory is reached through: what `->`, `*` or `p[i]`
+ * dereferences, past `.member` and array elements; a null cursor for
+ * none (a local, a macro's text). */
+static CXCursor deref_base(struct walk *w, CXCursor c)
+{
+	CXCursor base;
+	int op;
+
+	for (;;) {
+		if (c.kind == CXCursor_ArraySubscriptExpr) {
+			base = base_of(c);
+			if (!is_array(clang_getCursorType(base)))
+				return base;	/* p[i] */
+			c = base;
+			continue;
+		}
+		if (is_deref(w->rw, c))
+			return base_of(c);
+		if (c.kind != CXCursor_MemberRefExpr || (op = member_op(w->rw, c)) < 0)
+			return clang_getNullCursor();
+		base = base_of(c);
+		if (op == 1)
+			return base;
+		c = base;
+	}
+}
+
+/* Whether the memory c names is reached through a trusted pointer. An
+ * iterator context's own members are the context, not BTF memory
+ * (ctx->key). */
+static int through_btf_pointer(struct walk *w, CXCursor c)
+{
+	CXCursor base = deref_base(w, c);
+
+	return !clang_Cursor_isNull(base) && is_btf_ptr(w, base);
+}
+
+/* Whether e, a pointer to a kernel struct, is a trusted BTF pointer. */
+static int is_btf_ptr_(struct walk *w, CXCursor e)
+{
+	CXCursor ref;
+
+	switch (e.kind) {
+	case CXCursor_DeclRefExpr:
+		ref = clang_getCursorReferenced(e);
+		if (ref.kind == CXCursor_ParmDecl && w->caller)
+			return is_btf_ptr(w->caller, clang_Cursor_getArgument(
+						  w->call, param_index(w->fn, ref)));
+		if (ref.kind == CXCursor_ParmDecl)
+			return w->btf_args && param_index(w->fn, ref) > 0;
+		return ref.kind == CXCursor_VarDecl && is_var(w->bvars, w->n_bvars, ref);
+	case CXCursor_MemberRefExpr:
+		if (member_op(w->rw, e) == 1 && is_iter_ctx(base_of(e)))
+			return 1;	/* ctx->task, ctx->meta */
+		return through_btf_pointer(w, e);
+	case CXCursor_UnaryOperator:	/* &p->member */
+		return is_addrof(w->rw, e) && through_btf_pointer(w, base_of(e));
+	case CXCursor_CallExpr:
+		return returns_btf(e);
+	default:
+		return 0;	/* casts, p + n, c ? p : q: probe reads */
+	}
+}
+
+static int is_btf_ptr(struct walk *w, CXCursor e)
+{
+	int r = 0;
+
+	e = strip(e);
+	if (clang_Cursor_isNull(e) || !points_to_kernel_record(w->rw, clang_getCursorType(e)))
+		return 0;
+	if (w->kdepth < MAX_CHAIN) {
+		w->kdepth++;
+		r = is_btf_ptr_(w, e);
+		w->kdepth--;
+	}
+	return r;
+}
+
 /* Whether the pointer value e points to kernel memory, BCC's rule: a
  * pointer to a record of the kernel's types (but ctx), a probe argument, an
  * address cast from an integer (a tracepoint field), a pointer read from
@@ -270,10 +436,6 @@ static int through_kernel_pointer(struct walk *w, CXCursor c);
  * stack are the program's own memory. */
 static int is_kptr_(struct walk *w, CXCursor e);
 static int returns_kptr(struct walk *w, CXCursor call);
-
-/* A chain of thousands of casts or members would exhaust the stack: past
- * MAX_CHAIN links a value counts as the program's own. */
-#define MAX_CHAIN 256
 
 static int is_kptr(struct walk *w, CXCursor e)
 {
@@ -302,7 +464,7 @@ static int is_kptr_(struct walk *w, CXCursor e)
 	if (!is_pointer(clang_getCursorType(e)))
 		return 0;
 	if (points_to_kernel_record(w->rw, clang_getCursorType(e)))
-		return !is_ctx(w, e);
+		return !is_ctx(w, e) && !is_btf_ptr(w, e);
 	switch (e.kind) {
 	case CXCursor_BinaryOperator:	/* p + n, n + p, p - n */
 	case CXCursor_CompoundAssignOperator:
@@ -332,11 +494,14 @@ static int is_kptr_(struct walk *w, CXCursor e)
 					       w->call, param_index(w->fn, ref)));
 		if (ref.kind == CXCursor_ParmDecl)
 			return w->is_program && !is_ctx(w, e);
-		return ref.kind == CXCursor_VarDecl && is_kvar(w, ref);
+		return ref.kind == CXCursor_VarDecl && is_var(w->kvars, w->n_kvars, ref);
 	case CXCursor_MemberRefExpr:
 	case CXCursor_ArraySubscriptExpr:
 	case CXCursor_UnaryOperator:
-		return through_kernel_pointer(w, e);
+		/* a pointer to a non-struct loaded through a BTF pointer is a
+		 * number to the verifier (name->name, sk->sk_user_data) */
+		return through_kernel_pointer(w, e) ||
+		       (e.kind == CXCursor_MemberRefExpr && through_btf_pointer(w, e));
 	default:
 		return 0;
 	}
@@ -383,26 +548,9 @@ static int returns_kptr(struct walk *w, CXCursor call)
  * memory. */
 static int through_kernel_pointer(struct walk *w, CXCursor c)
 {
-	CXCursor base;
-	int op;
+	CXCursor base = deref_base(w, c);
 
-	for (;;) {
-		if (c.kind == CXCursor_ArraySubscriptExpr) {
-			base = base_of(c);
-			if (!is_array(clang_getCursorType(base)))
-				return is_kptr(w, base);	/* p[i] */
-			c = base;
-			continue;
-		}
-		if (is_deref(w->rw, c))
-			return is_kptr(w, base_of(c));
-		if (c.kind != CXCursor_MemberRefExpr || (op = member_op(w->rw, c)) < 0)
-			return 0;
-		base = base_of(c);
-		if (op == 1)
-			return is_kptr(w, base);
-		c = base;
-	}
+	return !clang_Cursor_isNull(base) && is_kptr(w, base);
 }
 
 static int wants_read(struct walk *w, CXCursor c)
@@ -419,7 +567,8 @@ static int wants_read(struct walk *w, CXCursor c)
 		return 0;
 	if (c.kind == CXCursor_ArraySubscriptExpr && (e == 0 || w->rw->text[e - 1] != ']'))
 		return 0;
-	return through_kernel_pointer(w, c);
+	return through_kernel_pointer(w, c) ||
+	       (is_record(clang_getCursorType(c)) && through_btf_pointer(w, c));
 }
 
 /* Edits at one offset that are identical apply once (edits.h), so nested
@@ -447,7 +596,8 @@ static int wrap_bitfield(struct walk *w, CXCursor c)
 	if (op < 0 || bl_rw_extent(w->rw, c, &s, &e) || bl_rw_extent(w->rw, base, &bs, &be) ||
 	    bs != s || be > e)
 		return 0;
-	if (op == 1 ? !is_kptr(w, base) : !through_kernel_pointer(w, base))
+	if (op == 1 ? !is_kptr(w, base) && !is_btf_ptr(w, base) :
+		      !through_kernel_pointer(w, base) && !through_btf_pointer(w, base))
 		return 0;
 	name = clang_getCursorSpelling(c);
 	err = bl_edits_add(&w->rw->edits, s, s,
@@ -530,29 +680,102 @@ static enum CXChildVisitResult collect_cb(CXCursor c, CXCursor parent, CXClientD
 	return CXChildVisit_Recurse;
 }
 
-/* A local initialized or assigned a kernel pointer holds one after. */
-static void track(struct walk *w, CXCursor c)
+/* The pointer local that declaration or assignment c gives a value, and
+ * the value; a null cursor when c gives none. */
+static CXCursor assigned(struct walk *w, CXCursor c, CXCursor *val)
 {
-	CXCursor var = clang_getNullCursor(), val = clang_getNullCursor();
+	CXCursor var = clang_getNullCursor();
 
+	*val = clang_getNullCursor();
 	if (c.kind == CXCursor_VarDecl && is_pointer(clang_getCursorType(c))) {
 		var = c;
-		clang_visitChildren(c, last_cb, &val);
+		clang_visitChildren(c, last_cb, val);
 	} else if (c.kind == CXCursor_BinaryOperator &&
 		   binary_lhs_role(w->rw, c) == WRITTEN) {
 		CXCursor lhs = base_of(c);
 
 		if (lhs.kind == CXCursor_DeclRefExpr)
 			var = clang_getCursorReferenced(lhs);
-		clang_visitChildren(c, last_cb, &val);
+		clang_visitChildren(c, last_cb, val);
 	}
 	if (clang_Cursor_isNull(var) || var.kind != CXCursor_VarDecl ||
-	    clang_Cursor_isNull(val) || !clang_isExpression(val.kind) || is_kvar(w, var) ||
-	    !is_kptr(w, val))
+	    clang_Cursor_isNull(*val) || !clang_isExpression(val->kind))
+		return clang_getNullCursor();
+	return var;
+}
+
+/* A local initialized or assigned a kernel pointer holds one after. */
+static void track(struct walk *w, CXCursor c)
+{
+	CXCursor val, var = assigned(w, c, &val);
+
+	if (clang_Cursor_isNull(var) || is_var(w->kvars, w->n_kvars, var) || !is_kptr(w, val))
 		return;
 	w->err = grow((void **)&w->kvars, &w->cap_kvars, w->n_kvars, sizeof(*w->kvars));
 	if (!w->err)
 		w->kvars[w->n_kvars++] = var;
+}
+
+/* 0, NULL, (void *)0. */
+static int is_null(CXCursor e)
+{
+	CXCursor inner = clang_getNullCursor();
+
+	e = strip(e);
+	if (e.kind == CXCursor_CStyleCastExpr) {
+		clang_visitChildren(e, last_cb, &inner);
+		e = strip(inner);
+	}
+	return e.kind == CXCursor_IntegerLiteral;
+}
+
+/* Whether c disqualifies a trusted local: gives it a value that is not
+ * trusted, or takes its address (a helper may write a number there). */
+static int untrusts(struct walk *w, CXCursor c, CXCursor *var)
+{
+	CXCursor val, b;
+
+	*var = assigned(w, c, &val);
+	if (!clang_Cursor_isNull(*var))
+		return !is_null(val) && !is_btf_ptr(w, val);
+	if (!is_addrof(w->rw, c) || (b = base_of(c)).kind != CXCursor_DeclRefExpr)
+		return 0;
+	*var = clang_getCursorReferenced(b);
+	return 1;
+}
+
+/* The trusted locals: pointers to kernel structs given a trusted value,
+ * and only trusted values or NULL; the largest such set, found by dropping
+ * the locals something disqualifies until nothing does. */
+static int find_bvars(struct walk *w)
+{
+	CXCursor var, val;
+	int i, j, changed = 1;
+
+	for (i = 0; i < w->n; i++) {
+		var = assigned(w, w->v[i].c, &val);
+		if (clang_Cursor_isNull(var) || is_null(val) ||
+		    !points_to_kernel_record(w->rw, clang_getCursorType(var)) ||
+		    is_var(w->bvars, w->n_bvars, var))
+			continue;
+		if (grow((void **)&w->bvars, &w->cap_bvars, w->n_bvars, sizeof(*w->bvars)))
+			return -ENOMEM;
+		w->bvars[w->n_bvars++] = var;
+	}
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < w->n; i++) {
+			if (!untrusts(w, w->v[i].c, &var))
+				continue;
+			for (j = 0; j < w->n_bvars; j++)
+				if (clang_equalCursors(w->bvars[j], var)) {
+					w->bvars[j] = w->bvars[--w->n_bvars];
+					changed = 1;
+					break;
+				}
+		}
+	}
+	return 0;
 }
 
 /* An expression in a declaration before its initializer is in the
@@ -612,15 +835,19 @@ static int visit(struct bl_rw *rw, CXCursor c)
 	if (c.kind != CXCursor_FunctionDecl || !clang_isCursorDefinition(c))
 		return 0;
 	w.is_program = clang_Cursor_getStorageClass(c) != CX_SC_Static;
+	w.btf_args = !w.is_program && is_btf_prog_body(c);
 	clang_visitChildren(c, collect_cb, &w);
 	for (i = 0; i < w.n; i++)
 		if (w.v[i].parent >= 0)
 			w.v[w.v[i].parent].last_child = i;
+	if (!w.err)
+		w.err = find_bvars(&w);
 	for (i = 0; i < w.n && !w.err; i++)
 		visit_node(&w, &w.v[i]);
 	free(w.v);
 	free(w.stack);
 	free(w.kvars);
+	free(w.bvars);
 	return w.err;
 }
 
