@@ -95,8 +95,12 @@ end
 -- The arguments of core's iter_read after target, checked against what
 -- the target takes.
 local function limits(self, h, what, target, o)
-  local given = o.map ~= nil and "map" or (o.pid or o.tid) and "pid"
-    or (o.cgroup ~= nil or o.order) and "cgroup"
+  local kinds = { o.map ~= nil and "map", (o.pid or o.tid) and "pid",
+    (o.cgroup ~= nil or o.order) and "cgroup" }
+  local given = kinds[1] or kinds[2] or kinds[3]
+  if (kinds[1] and 1 or 0) + (kinds[2] and 1 or 0) + (kinds[3] and 1 or 0) > 1 then
+    h.raise(what .. ": give one of map=, pid= or tid=, cgroup= and order=")
+  end
   local takes = TAKES[target]
   if given and given ~= takes then
     h.raise(string.format("%s: the %s iterator takes no %s (%s)", what, target,
@@ -108,7 +112,7 @@ local function limits(self, h, what, target, o)
   end
   if o.pid and o.tid then h.raise(what .. ": give pid or tid, not both") end
   if o.cgroup ~= nil and type(o.cgroup) ~= "string" and type(o.cgroup) ~= "number" then
-    h.raise(what .. ": cgroup must be a cgroup v2 directory's path or an fd open on one")
+    h.raise(what .. ": cgroup must be a cgroup directory's path or an fd open on one")
   end
   local order = o.order or "descendants_pre"
   if takes == "cgroup" and not ORDERS[order] then
