@@ -77,6 +77,9 @@
 #define AF_PACKET		17
 #define PF_INET			AF_INET
 #define PF_INET6		AF_INET6
+#define SCM_RIGHTS		0x01	/* control messages (linux/socket.h) */
+#define SCM_CREDENTIALS		0x02
+#define SCM_SECURITY		0x03
 #define ETH_ALEN		6
 #define ETH_HLEN		14
 #define ETH_P_IP		0x0800
@@ -131,6 +134,7 @@
 #define FMODE_READ		0x1
 #define FMODE_WRITE		0x2
 #define FMODE_EXEC		0x20
+#define FMODE_CREATED		0x100000	/* the open created the file */
 
 /* block devices: dev_t is MAJOR:20 bits MINOR */
 #define MINORBITS		20

@@ -7,10 +7,23 @@
 
 /* header (a prefix when it ends in '/') -> shim. In the kernel,
  * net/sock.h comes with every net/ header and with the protocol headers
- * of linux/ that embed a socket. */
+ * of linux/ that embed a socket; linux/kernel.h with nearly every linux/
+ * and net/ header; linux/skbuff.h with the networking ones. */
 static const struct { const char *header, *shim; } table[] = {
 	{ "net/tcp.h", "bpflua/kinc/tcp.h" },
 	{ "net/", "bpflua/kinc/sock.h" },
+	{ "net/", "bpflua/kinc/skbuff.h" },
+	{ "linux/skbuff.h", "bpflua/kinc/skbuff.h" },
+	{ "linux/netdevice.h", "bpflua/kinc/skbuff.h" },
+	{ "linux/", "bpflua/kinc/kernel.h" },
+	{ "net/", "bpflua/kinc/kernel.h" },
+	{ "linux/in6.h", "bpflua/kinc/in6.h" },
+	{ "uapi/linux/in6.h", "bpflua/kinc/in6.h" },
+	{ "linux/scatterlist.h", "bpflua/kinc/scatterlist.h" },
+	{ "linux/virtio.h", "bpflua/kinc/scatterlist.h" },
+	{ "linux/mm.h", "bpflua/kinc/mm.h" },
+	{ "linux/page-flags.h", "bpflua/kinc/mm.h" },
+	{ "linux/pagemap.h", "bpflua/kinc/mm.h" },
 	{ "linux/tcp.h", "bpflua/kinc/sock.h" },
 	{ "linux/udp.h", "bpflua/kinc/sock.h" },
 	{ "linux/ipv6.h", "bpflua/kinc/sock.h" },

@@ -10,7 +10,7 @@
 #ifndef BL_COMPILE_KINC_H
 #define BL_COMPILE_KINC_H
 
-#define BL_KINC_MAX 4
+#define BL_KINC_MAX 8
 
 /* The shims (include paths such as "bpflua/kinc/sock.h") that the kernel
  * #includes of `text` call for, each once, at most BL_KINC_MAX; returns

@@ -19,7 +19,8 @@
  * these; a map value or the stack is the program's own memory. What is not
  * rewritten: ctx (pt_regs and tracepoint records are read directly), arrays
  * (their address is all a program uses), a record only a part of is read
- * (`p->rec.x` reads x), and anything written inside a macro. A bit-field is read with libbpf's
+ * (`p->rec.x` reads x), and anything written inside a macro but a member
+ * name (`sk->sk_daddr`, member_op). A bit-field is read with libbpf's
  * BPF_CORE_READ_BITFIELD_PROBED. Wrapping a pointer that did not need it
  * (a map value of a kernel type) costs a helper call, nothing more.
  *
@@ -105,16 +106,53 @@ static int text_at(const struct bl_rw *rw, size_t pos, const char *s)
 	return pos + strlen(s) <= rw->len && !strncmp(rw->text + pos, s, strlen(s));
 }
 
+static CXCursor base_of(CXCursor c);
+static CXCursor strip(CXCursor b);
+static int is_pointer(CXType t);
+static int is_array(CXType t);
+
+/* Where the name that ends at e starts (e: no name there). */
+static size_t name_before(const struct bl_rw *rw, size_t s, size_t e)
+{
+	while (e > s && (isalnum((unsigned char)rw->text[e - 1]) || rw->text[e - 1] == '_'))
+		e--;
+	return e;
+}
+
+/* Whether the member reference c, extent [s, e), is a base written in the
+ * text (from s) followed by members a macro wrote. */
+static int written_base(const struct bl_rw *rw, CXCursor c, size_t s, size_t e)
+{
+	size_t bs, be;
+
+	for (c = strip(base_of(c)); !bl_rw_extent(rw, c, &bs, &be) && bs == s; c = strip(base_of(c))) {
+		if (be > bs && be < e)
+			return 1;
+		if (c.kind != CXCursor_MemberRefExpr)
+			break;
+	}
+	return 0;
+}
+
 /* A member reference as written: "<base> -> name" (arrow) or "<base>.name",
- * ending with the member's name. 1 for ->, 0 for ., -1 otherwise (a macro). */
+ * ending with the member's name. 1 for ->, 0 for ., -1 otherwise (inside a
+ * macro). A member name a macro wrote after a base written in the text
+ * (`sk->sk_daddr`, the kernel's alias of `sk->__sk_common.skc_daddr`) is
+ * `->` on a pointer, `.` on a record: the whole expression is in the text. */
 static int member_op(const struct bl_rw *rw, CXCursor c)
 {
 	CXString name = clang_getCursorSpelling(c);
 	size_t n = strlen(clang_getCString(name)), s, e, op;
-	int ok = !bl_rw_extent(rw, c, &s, &e) && e - s > n &&
-		 !strncmp(rw->text + e - n, clang_getCString(name), n);
+	int in_text = !bl_rw_extent(rw, c, &s, &e);
+	int ok = in_text && e - s > n && !strncmp(rw->text + e - n, clang_getCString(name), n);
+	int macro_name = in_text && !ok && name_before(rw, s, e) < e && written_base(rw, c, s, e);
 
 	clang_disposeString(name);
+	if (!ok && macro_name) {
+		CXType t = clang_getCursorType(base_of(c));
+
+		return is_pointer(t) || is_array(t) ? 1 : 0;
+	}
 	if (!ok)
 		return -1;
 	op = skip_space_back(rw, e - n);
@@ -495,9 +533,14 @@ static int is_kptr_(struct walk *w, CXCursor e)
 		if (ref.kind == CXCursor_ParmDecl)
 			return w->is_program && !is_ctx(w, e);
 		return ref.kind == CXCursor_VarDecl && is_var(w->kvars, w->n_kvars, ref);
+	case CXCursor_UnaryOperator:
+		/* &x of kernel memory x (`*(&sk->rcv_tos - 1)` reads the byte
+		 * before a member) */
+		if (is_addrof(w->rw, e))
+			return through_kernel_pointer(w, strip(base_of(e)));
+		return through_kernel_pointer(w, e);
 	case CXCursor_MemberRefExpr:
 	case CXCursor_ArraySubscriptExpr:
-	case CXCursor_UnaryOperator:
 		/* a pointer to a non-struct loaded through a BTF pointer is a
 		 * number to the verifier (name->name, sk->sk_user_data) */
 		return through_kernel_pointer(w, e) ||

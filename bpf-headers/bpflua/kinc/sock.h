@@ -6,6 +6,8 @@
 #ifndef BPFLUA_KINC_SOCK_H
 #define BPFLUA_KINC_SOCK_H
 
+#include <bpflua/kinc/in6.h>	/* the socket headers bring uapi/linux/in6.h */
+
 #define sk_node			__sk_common.skc_node
 #define sk_nulls_node		__sk_common.skc_nulls_node
 #define sk_refcnt		__sk_common.skc_refcnt
