@@ -13,7 +13,8 @@
  * on a kernel pointer, possibly followed by `.member` and array indexing
  * (task->thread.sp, task->comm[0], name->name[1], *k). Which values are
  * kernel pointers is BCC's rule (is_kptr): pointers to vmlinux.h's records
- * but ctx, a program's parameters after ctx, addresses cast from integers
+ * but ctx, a program's parameters after ctx, a static function's parameters
+ * where a call passes a kernel pointer, addresses cast from integers
  * (tracepoint fields, bpf_get_current_task()), pointers read from kernel
  * memory and arrays in it, and locals or helper-function results made of
  * these; a map value or the stack is the program's own memory. What is not
@@ -474,6 +475,7 @@ static int is_btf_ptr(struct walk *w, CXCursor e)
  * stack are the program's own memory. */
 static int is_kptr_(struct walk *w, CXCursor e);
 static int returns_kptr(struct walk *w, CXCursor call);
+static int passed_kptr(struct walk *w, int i);
 
 static int is_kptr(struct walk *w, CXCursor e)
 {
@@ -530,6 +532,8 @@ static int is_kptr_(struct walk *w, CXCursor e)
 		if (ref.kind == CXCursor_ParmDecl && w->caller)
 			return is_kptr(w->caller, clang_Cursor_getArgument(
 					       w->call, param_index(w->fn, ref)));
+		if (ref.kind == CXCursor_ParmDecl && !w->is_program)
+			return passed_kptr(w, param_index(w->fn, ref));
 		if (ref.kind == CXCursor_ParmDecl)
 			return w->is_program && !is_ctx(w, e);
 		return ref.kind == CXCursor_VarDecl && is_var(w->kvars, w->n_kvars, ref);
@@ -548,6 +552,53 @@ static int is_kptr_(struct walk *w, CXCursor e)
 	default:
 		return 0;
 	}
+}
+
+/* The calls of a function of the program: is argument i of one of them a
+ * kernel pointer? (BCC's rule: a static function's parameter is one where
+ * a call passes one.) */
+struct calls {
+	struct walk *w;		/* walking the called function */
+	CXCursor caller;	/* the function the call is in */
+	int i, hit;
+};
+
+static enum CXChildVisitResult call_cb(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct calls *k = data;
+	CXCursor fn = clang_getCursorReferenced(c);
+	struct walk sub;
+
+	if (c.kind != CXCursor_CallExpr || fn.kind != CXCursor_FunctionDecl ||
+	    !clang_equalCursors(clang_getCanonicalCursor(fn), clang_getCanonicalCursor(k->w->fn)) ||
+	    k->i >= clang_Cursor_getNumArguments(c))
+		return CXChildVisit_Recurse;
+	sub = (struct walk){ .rw = k->w->rw, .fn = k->caller, .kdepth = k->w->kdepth,
+			     .is_program = clang_Cursor_getStorageClass(k->caller) != CX_SC_Static };
+	k->hit = is_kptr(&sub, clang_Cursor_getArgument(c, k->i));
+	return k->hit ? CXChildVisit_Break : CXChildVisit_Recurse;
+}
+
+static enum CXChildVisitResult fn_cb(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct calls *k = data;
+
+	if (c.kind != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) ||
+	    bl_rw_offset(k->w->rw, clang_getCursorLocation(c)) < 0)
+		return CXChildVisit_Continue;
+	k->caller = c;
+	clang_visitChildren(c, call_cb, k);
+	return k->hit ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+static int passed_kptr(struct walk *w, int i)
+{
+	struct calls k = { .w = w, .i = i };
+
+	if (i < 0 || w->kdepth >= MAX_CHAIN)
+		return 0;
+	clang_visitChildren(clang_getTranslationUnitCursor(w->rw->tu), fn_cb, &k);
+	return k.hit;
 }
 
 struct returns {
