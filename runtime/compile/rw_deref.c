@@ -211,6 +211,30 @@ static int points_to_kernel_record(const struct bl_rw *rw, CXType t)
 	return hit;
 }
 
+/* The contexts the verifier rewrites (struct __sk_buff's fields are not
+ * struct sk_buff's): a pointer to one is read directly wherever it is, a
+ * static helper's parameter too, as BCC leaves them alone. */
+static const char *const bpf_ctx_records[] = {
+	"__sk_buff", "xdp_md", "bpf_sock_ops", "sk_msg_md", "sk_reuseport_md",
+	"bpf_sock_addr", "bpf_sockopt", "bpf_sysctl", "bpf_sk_lookup",
+	"bpf_perf_event_data", "bpf_cgroup_dev_ctx", "bpf_sock", "bpf_tcp_sock",
+	"bpf_xdp_sock", "bpf_flow_keys", "bpf_raw_tracepoint_args", NULL,
+};
+
+static int points_to_bpf_ctx(CXType t)
+{
+	CXCursor decl = clang_getTypeDeclaration(
+		clang_getCanonicalType(clang_getPointeeType(clang_getCanonicalType(t))));
+	CXString s = clang_getCursorSpelling(decl);
+	const char *name = clang_getCString(s);
+	int i, hit = 0;
+
+	for (i = 0; name && bpf_ctx_records[i] && !hit; i++)
+		hit = !strcmp(name, bpf_ctx_records[i]);
+	clang_disposeString(s);
+	return hit;
+}
+
 /* ---- which values are kernel pointers ---- */
 
 static enum CXChildVisitResult first_cb(CXCursor c, CXCursor parent, CXClientData data)
@@ -504,7 +528,8 @@ static int is_kptr_(struct walk *w, CXCursor e)
 	if (!is_pointer(clang_getCursorType(e)))
 		return 0;
 	if (points_to_kernel_record(w->rw, clang_getCursorType(e)))
-		return !is_ctx(w, e) && !is_btf_ptr(w, e);
+		return !is_ctx(w, e) && !is_btf_ptr(w, e) &&
+		       !points_to_bpf_ctx(clang_getCursorType(e));
 	switch (e.kind) {
 	case CXCursor_BinaryOperator:	/* p + n, n + p, p - n */
 	case CXCursor_CompoundAssignOperator:
