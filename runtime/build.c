@@ -12,6 +12,7 @@
 #include "compile_worker.h"
 #include "compiler.h"
 #include "kconfig.h"
+#include "kheaders.h"
 #include "objcache.h"
 
 /* Warnings plus a line of bpflua's own (the cache could not be used). */
@@ -33,7 +34,7 @@ static void kconfig_notice(const struct bl_compile_opts *o, struct bl_build_resu
 {
 	char id[PATH_MAX + 128];
 
-	if (!o->text || !strstr(o->text, "CONFIG_"))
+	if (!o->text || !strstr(o->text, "CONFIG_") || o->kheaders_build)
 		return;
 	bl_kconfig_identity(id, sizeof(id));
 	if (strcmp(id, "none") == 0)
@@ -52,7 +53,7 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 	char vmlinux[PATH_MAX], *kheader = NULL;
 	int err;
 
-	if (!o.vmlinux_h) {
+	if (!o.vmlinux_h && !o.kheaders_build) {
 		err = bl_vmlinux_h(vmlinux, sizeof(vmlinux), e);
 		if (err)
 			return err;
@@ -64,7 +65,7 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 	/* Made only here, on a miss, in bpflua (the forked worker inherits it):
 	 * the cache key covers the configuration's identity
 	 * (bl_kconfig_identity), not this text. */
-	if (!o.kernel_header) {
+	if (!o.kernel_header && !o.kheaders_build) {
 		err = bl_kconfig_header(&kheader, e);
 		if (err)
 			return err;
@@ -83,8 +84,23 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 	return 0;
 }
 
-int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
-	     struct bl_build_result *out, struct bl_err *e)
+/* opts with the kernel header tree at `path` (kheaders.h); a warning
+ * when it is for another kernel. */
+static int use_kheaders(const char *path, struct bl_kheaders *kh, struct bl_compile_opts *o,
+			const char **notice, struct bl_err *e)
+{
+	int err = bl_kheaders_find(path, kh, e);
+
+	if (err)
+		return err;
+	o->kheaders_src = kh->src;
+	o->kheaders_build = kh->build;
+	*notice = bl_kheaders_notice(kh);
+	return 0;
+}
+
+static int build(const struct bl_compile_opts *opts, int cancel_fd,
+		 struct bl_build_result *out, struct bl_err *e)
 {
 	char key[BL_OBJCACHE_KEY_LEN];
 	struct bl_err ignored = {0};
@@ -92,7 +108,6 @@ int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
 	int cached = bl_objcache_enabled() && !(opts->debug & BL_DEBUG_PREPROCESSOR);
 	int err, lock;
 
-	memset(out, 0, sizeof(*out));
 	if (cached) {
 		bl_objcache_key(opts, key);
 		if (bl_objcache_get(key, &out->elf, &out->elf_size, &ignored) == 0) {
@@ -110,6 +125,27 @@ int bl_build(const struct bl_compile_opts *opts, int cancel_fd,
 		kconfig_notice(opts, out);
 	bl_cachetmp_release(lock);
 	bl_err_clear(&ignored);
+	return err;
+}
+
+int bl_build(const struct bl_compile_opts *opts, const char *kheaders, int cancel_fd,
+	     struct bl_build_result *out, struct bl_err *e)
+{
+	struct bl_compile_opts o = *opts;
+	const char *notice = NULL;
+	struct bl_kheaders *kh = NULL;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (kheaders) {
+		kh = malloc(sizeof(*kh));
+		err = kh ? use_kheaders(kheaders, kh, &o, &notice, e)
+			 : bl_errf(e, ENOMEM, "out of memory");
+	}
+	err = err ?: build(&o, cancel_fd, out, e);
+	if (!err && notice)
+		out->warnings = add_notice(out->warnings, notice);
+	free(kh);
 	return err;
 }
 

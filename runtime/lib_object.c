@@ -73,24 +73,27 @@ static void push_opt_string(lua_State *L, const char *s)
 		lua_pushnil(L);
 }
 
-/* build(text, filename, cflags, include_dir, debug)
+/* build(text, filename, cflags, include_dir, debug, kheaders)
  *   -> elf, rewritten|nil, warnings|nil  |  nil, msg, log, errno
+ * kheaders: nil, or the path of a kernel header tree ("": the running
+ * kernel's) to compile against (build.h).
  * rewritten: the text to show, when debug asks for it. */
 static int l_build(lua_State *L)
 {
 	struct bl_compile_opts opts = { 0 };
 	struct bl_build_result res = { 0 };
 	struct bl_err e = { 0 };
-	const char **cflags;
+	const char **cflags, *kheaders;
 	int r;
 
 	opts.text = luaL_checkstring(L, 1);
 	opts.filename = luaL_optstring(L, 2, "<text>");
 	opts.include_dir = luaL_optstring(L, 4, NULL);
 	opts.debug = (int)luaL_optinteger(L, 5, 0);
+	kheaders = luaL_optstring(L, 6, NULL);
 	cflags = check_cflags(L, 3, &opts.n_cflags);
 	opts.cflags = cflags;
-	r = bl_build(&opts, bl_host_interrupt_fd(), &res, &e);
+	r = bl_build(&opts, kheaders, bl_host_interrupt_fd(), &res, &e);
 	free(cflags);
 	if (r == -EINTR) {
 		bl_err_clear(&e);

@@ -16,6 +16,7 @@
 #include "cachedir.h"
 #include "fdio.h"
 #include "kconfig.h"
+#include "kheaders.h"
 #include "sha256.h"
 
 #define MAGIC "BPFLUAO2"
@@ -49,7 +50,7 @@ void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_L
 {
 	struct bl_sha256 s;
 	unsigned char d[32];
-	char debug[16], ident[PATH_MAX + 64];
+	char debug[16], ident[2 * PATH_MAX + 128];
 	int i;
 
 	bl_sha256_init(&s);
@@ -63,7 +64,10 @@ void bl_objcache_key(const struct bl_compile_opts *o, char key[BL_OBJCACHE_KEY_L
 	for (i = 0; i < o->n_cflags; i++)
 		bl_sha256_str(&s, o->cflags[i]);
 	bl_sha256_str(&s, o->kernel_header);
-	bl_kconfig_identity(ident, sizeof(ident));
+	if (o->kheaders_build)
+		bl_kheaders_identity(o->kheaders_src, o->kheaders_build, ident, sizeof(ident));
+	else
+		bl_kconfig_identity(ident, sizeof(ident));
 	bl_sha256_str(&s, ident);
 	bl_sha256_str(&s, o->text);
 	bl_sha256_final(&s, d);

@@ -6,7 +6,8 @@
  * a hash of the compiler sources and BPF headers, fixed at build time), the
  * LLVM version, the kernel's identity (bl_kernel_id, btf/kernel_btf.h;
  * tracepoint formats and vmlinux.h derive from the same kernel build) and
- * its configuration (kconfig.h: which file, its size and time).
+ * its configuration (kconfig.h: which file, its size and time), or the tree
+ * of real kernel headers compiled against (kheaders.h: bl_kheaders_identity).
  * Entries live in <cachedir>/objects/ (cachedir.h: 0700, owner checked);
  * each is written to a temporary file and renamed, and carries its key and
  * a SHA-256 of key and object, checked on every read: a truncated, altered

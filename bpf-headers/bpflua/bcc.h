@@ -18,7 +18,11 @@
 #include <bpf/bpf_endian.h>
 
 #include <bpflua/flavor.h>
+/* The kernel's real headers (README: "The kernel's own headers") have
+ * these, as they are. */
+#ifndef __BPFLUA_KERNEL_HEADERS__
 #include <bpflua/kernel_defs.h>
+#endif
 #include <bpflua/maps.h>
 #include <bpflua/maps_more.h>
 #include <bpflua/regs.h>

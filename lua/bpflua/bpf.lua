@@ -90,9 +90,28 @@ local function read_src(path)
     (err or ""):gsub("^.-: ", "")))
 end
 
-local function compile(text, filename, cflags, debug)
+-- kernel_headers = true (the running kernel's), a build directory's path,
+-- or false; unset: $BPFLUA_KERNEL_HEADERS (1 or a path) decides. -> nil
+-- (the kernel's BTF), "" (the running kernel's headers) or the path.
+local function kernel_headers(v)
+  if v == nil then
+    v = os.getenv("BPFLUA_KERNEL_HEADERS")
+    if v == nil or v == "" or v == "0" then return nil end
+    return v == "1" and "" or v
+  end
+  if v == true then return "" end
+  if v == false then return nil end
+  if type(v) ~= "string" or v == "" then
+    raise(string.format("BPF: kernel_headers must be true, false or a path, got %s",
+      type(v) == "string" and '""' or type(v)))
+  end
+  return v
+end
+
+local function compile(text, filename, cflags, debug, kheaders)
   local include_dir = filename ~= "<text>" and filename:match("^(.*)/[^/]*$") or nil
-  local elf, rewritten, warnings = core.build(text, filename, cflags, include_dir, debug)
+  local elf, rewritten, warnings = core.build(text, filename, cflags, include_dir, debug,
+    kheaders)
   if not elf then
     -- A compile error: clang's full output is what the user must see.
     args.set_log(warnings)
@@ -112,6 +131,7 @@ local new_spec = args.spec("BPF", {
   { "debug", "integer", 0 }, { "cflags", "table", {} }, { "usdt_contexts", "table", {} },
   { "allow_rlimit", "boolean", true }, { "device", "any" },
   { "attach_usdt_ignore_pid", "boolean", false }, { "trace_pipe", "string", "private" },
+  { "kernel_headers", "any" },
 })
 
 local autoload, private_stream
@@ -134,13 +154,15 @@ local function trace_cflags(cflags, mode)
 end
 
 local function new(...)
-  local src_file, hdr_file, text, dbg, cflags, usdt_ctxs, ignore_pid, trace_mode
+  local src_file, hdr_file, text, dbg, cflags, usdt_ctxs, ignore_pid, trace_mode, kh
   if select("#", ...) == 1 and type((...)) == "string" then
     text, src_file, hdr_file, dbg, cflags, usdt_ctxs = ..., "", "", 0, {}, {}
   else
     local _
-    src_file, hdr_file, text, dbg, cflags, usdt_ctxs, _, _, ignore_pid, trace_mode = new_spec(...)
+    src_file, hdr_file, text, dbg, cflags, usdt_ctxs, _, _, ignore_pid, trace_mode, kh =
+      new_spec(...)
   end
+  kh = kernel_headers(kh)
   if hdr_file ~= "" then raise("BPF: hdr_file is not supported") end
   local filename = "<text>"
   if not text then
@@ -158,7 +180,7 @@ local function new(...)
   for _, f in ipairs(cflags) do
     if f:match("^%-DBPFLUA_TRACE_PIPE_GLOBAL") then trace_global = true end
   end
-  local elf = compile(text, filename, cflags, dbg)
+  local elf = compile(text, filename, cflags, dbg, kh)
   local obj, msg, log = core.open(elf, filename)
   if not obj then fail({ debug = dbg }, msg, log) end
   local self = setmetatable({ [P] = {

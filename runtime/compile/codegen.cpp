@@ -32,6 +32,11 @@ extern "C" {
 #include <clang/Lex/PreprocessorOptions.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Module.h>
+#include <llvm/MC/TargetRegistry.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Target/TargetMachine.h>
 #include <llvm/Support/Allocator.h>
 #include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/ErrorHandling.h>
@@ -352,6 +357,92 @@ int run(const struct bl_cc_env *env, const struct bl_compile_opts *o, const char
 	return job.rec->pch_failed ? -ESTALE : -EINVAL;
 }
 
+// ---- the kernel's real headers: host front end, BPF back end ----
+//
+// The headers of an architecture have inline assembly that only its own
+// target accepts, so with them (env->kheaders, as BCC and the kernel's
+// samples/bpf do) clang parses for the host, unoptimised, and the module
+// is then optimised and emitted for BPF: the layout of every type is the
+// same (both are LP64, same endianness), and BPF's own passes (CO-RE, BTF)
+// run in this half.
+
+std::unique_ptr<llvm::TargetMachine> bpf_machine(std::string &why)
+{
+	const llvm::Target *t = llvm::TargetRegistry::lookupTarget(BL_CC_BPF_TRIPLE, why);
+
+	if (!t)
+		return nullptr;
+	return std::unique_ptr<llvm::TargetMachine>(t->createTargetMachine(
+		BL_CC_BPF_TRIPLE, BL_CC_BPF_CPU, "", llvm::TargetOptions(), llvm::None,
+		llvm::None, llvm::CodeGenOpt::Aggressive));
+}
+
+// -O2's pipeline, as clang runs it for -target bpf.
+void optimize(llvm::Module &m, llvm::TargetMachine *tm)
+{
+	llvm::LoopAnalysisManager lam;
+	llvm::FunctionAnalysisManager fam;
+	llvm::CGSCCAnalysisManager cgam;
+	llvm::ModuleAnalysisManager mam;
+	llvm::PassBuilder pb(tm);
+
+	pb.registerModuleAnalyses(mam);
+	pb.registerCGSCCAnalyses(cgam);
+	pb.registerFunctionAnalyses(fam);
+	pb.registerLoopAnalyses(lam);
+	pb.crossRegisterProxies(lam, fam, cgam, mam);
+	pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(m, mam);
+}
+
+// The host's function attributes (target-cpu x86-64, +sse...) mean nothing
+// to BPF.
+void retarget(llvm::Module &m, llvm::TargetMachine *tm)
+{
+	m.setTargetTriple(tm->getTargetTriple().str());
+	m.setDataLayout(tm->createDataLayout());
+	for (llvm::Function &f : m) {
+		f.removeFnAttr("target-cpu");
+		f.removeFnAttr("target-features");
+		f.removeFnAttr("tune-cpu");
+	}
+}
+
+int emit_bpf(llvm::Module &m, llvm::SmallVectorImpl<char> &obj, struct bl_err *e)
+{
+	std::string why;
+	std::unique_ptr<llvm::TargetMachine> tm = bpf_machine(why);
+	llvm::raw_svector_ostream os(obj);
+	llvm::legacy::PassManager cg;
+
+	if (!tm)
+		return bl_errf(e, EINVAL, "compile failed: no BPF target: %s", why.c_str());
+	retarget(m, tm.get());
+	optimize(m, tm.get());
+	if (tm->addPassesToEmitFile(cg, os, nullptr, llvm::CGFT_ObjectFile))
+		return bl_errf(e, EINVAL, "compile failed: the BPF target cannot emit objects");
+	cg.run(m);
+	return 0;
+}
+
+int run_kheaders(const struct bl_cc_env *env, const struct bl_compile_opts *o,
+		 const char *text, llvm::SmallVectorImpl<char> &obj, struct bl_err *e)
+{
+	const char *name = o->filename ? o->filename : "<text>";
+	llvm::LLVMContext ctx;
+	clang::EmitLLVMOnlyAction act(&ctx);
+	Job job;
+
+	if (!job.setup(make_args(env), make_vfs(env, text)))
+		return fail(e, rename_main(job.los.str(), name));
+	job.ci.getCodeGenOpts().DisableLLVMPasses = true;
+	if (!job.execute(act))
+		return fail(e, rename_main(job.los.str(), name));
+	std::unique_ptr<llvm::Module> m = act.takeModule();
+	if (!m)
+		return fail(e, rename_main(job.los.str(), name));
+	return emit_bpf(*m, obj, e);
+}
+
 int make_pch(const struct bl_cc_env *env, const char *out, struct bl_err *e)
 {
 	clang::GeneratePCHAction act;
@@ -426,7 +517,8 @@ extern "C" int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_o
 	int err;
 
 	init_llvm();
-	err = run_safely([&] { return run(env, o, text, obj, e); },
+	err = run_safely([&] { return env->kheaders ? run_kheaders(env, o, text, obj, e)
+						    : run(env, o, text, obj, e); },
 			 o->filename ? o->filename : "<text>", e);
 	if (err)
 		return err;

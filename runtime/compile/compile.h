@@ -11,7 +11,8 @@
  *
  * Everything the compiled program includes is in memory: the embedded
  * bpf-headers/ and libbpf's BPF-side headers, plus vmlinux.h read from the
- * path given in the options (generated per kernel by runtime/btf/).
+ * path given in the options (generated per kernel by runtime/btf/), or the
+ * kernel's real headers from a tree the options name (kbuild.h).
  */
 #ifndef BL_COMPILE_H
 #define BL_COMPILE_H
@@ -20,7 +21,7 @@
 
 #include "../err.h"
 
-#define BL_COMPILER_ABI 3
+#define BL_COMPILER_ABI 4
 
 /* A worker (runtime/compile_worker.h) that ran out of memory exits with this. */
 #define BL_COMPILER_EXIT_NOMEM 86
@@ -35,6 +36,11 @@ struct bl_compile_opts {
 	int debug;                 /* BCC's debug flags (BL_DEBUG_*) */
 	const char *kernel_header; /* the running kernel's CONFIG_* and version macros
 				    * (runtime/kconfig.h), the prelude's last header; or NULL */
+	/* Set (both, absolute, no symlinks: runtime/kheaders.h) to compile
+	 * against a tree of the kernel's real headers instead of vmlinux.h
+	 * and kernel_header (kbuild.h). */
+	const char *kheaders_src;   /* srctree: include/linux/kconfig.h */
+	const char *kheaders_build; /* objtree: include/generated/ */
 };
 
 /* BCC's debug flags bpflua honours (BPF{debug=}); the one place they are

@@ -9,6 +9,7 @@
 
 #include "../embed.h"
 #include "codegen.h"
+#include "kbuild.h"
 #include "kinc.h"
 #include "tp_format.h"
 #include "user_tags.h"
@@ -30,15 +31,17 @@ extern const struct bl_embedded_file bl_embedded_headers[];
 #error "bpflua: unknown target architecture for bpf_tracing.h"
 #endif
 
+/* The target both stages parse for: BPF, or the host with the kernel's
+ * real headers (kbuild.h). */
+static const char *const bpf_target[] = { "-target", "bpf", "-mcpu=" BL_CC_BPF_CPU };
+static const char *const host_target[] = { "-target", BL_KBUILD_HOST_TRIPLE };
+
 /* Clang flags for both stages and the precompiled prelude. Whatever clang
  * checks when it loads a PCH (target, CPU, language options such as -O2's
- * __OPTIMIZE__) must be the same in all three, so it is here. -mcpu=v3
- * (kernel 5.1+): 32-bit subregisters and jumps, shorter programs for the
- * verifier. Warnings the BCC dialect triggers by design (pointer/integer
+ * __OPTIMIZE__) must be the same in all three, so it is here (and above).
+ * Warnings the BCC dialect triggers by design (pointer/integer
  * mixing in helpers, u64 printed with %d) are off. */
 static const char *const common_flags[] = {
-	"-target", "bpf",
-	"-mcpu=v3",
 	"-O2",
 	/* libclang adds these two language options to every parse. */
 	"-fallow-editor-placeholders",
@@ -75,9 +78,14 @@ static char *own(struct bl_cc_env *env, char *s)
 static int build_prelude(struct bl_cc_env *env, const struct bl_compile_opts *o,
 			 struct bl_err *e)
 {
-	char *copy = strdup(o->vmlinux_h);
+	char *copy;
 	int n;
 
+	if (env->kheaders) {
+		env->prelude = strdup(bl_kbuild_prelude);
+		return env->prelude ? 0 : bl_errf(e, ENOMEM, "out of memory");
+	}
+	copy = strdup(o->vmlinux_h);
 	if (!copy)
 		return bl_errf(e, ENOMEM, "out of memory");
 	n = asprintf(&env->prelude,
@@ -135,8 +143,12 @@ static void add_header(struct bl_cc_env *env, const char *path, const char *text
 static void add_kernel_shims(struct bl_cc_env *env, const struct bl_compile_opts *o)
 {
 	const char *shims[BL_KINC_MAX];
-	int i, n = bl_kinc_shims(o->text, shims);
+	int i, n;
 
+	/* The real headers have it all. */
+	if (env->kheaders)
+		return;
+	n = bl_kinc_shims(o->text, shims);
 	for (i = 0; i < n; i++) {
 		env->args[env->n_args++] = "-include";
 		env->args[env->n_args++] = shims[i];
@@ -151,7 +163,9 @@ static int add_program_headers(struct bl_cc_env *env, const struct bl_compile_op
 {
 	int err = bl_tp_header(o->text, o->filename, &env->tp_header, e);
 
-	if (!err)
+	/* With the real headers, a program has the records of the headers
+	 * it includes, as in BCC: nothing to rename. */
+	if (!err && !env->kheaders)
 		err = bl_user_tags_header(o->text, o->vmlinux_h, &env->user_tags, e);
 	if (err)
 		return err;
@@ -186,26 +200,48 @@ static int check_cflags(const struct bl_compile_opts *o, struct bl_err *e)
 	return 0;
 }
 
+#define N_OF(a) (int)(sizeof(a) / sizeof((a)[0]))
+
+/* The target, then where the kernel's types come from: vmlinux.h's
+ * directory, or the real headers' tree (after bpflua's own headers, which
+ * it does not shadow: no bpf/, bpflua/, bcc/ in it). */
+static int add_kernel_args(struct bl_cc_env *env, int n, const char *vmlinux_dir)
+{
+	int i;
+
+	for (i = 0; i < (env->kheaders ? N_OF(host_target) : N_OF(bpf_target)); i++)
+		env->args[n++] = env->kheaders ? host_target[i] : bpf_target[i];
+	for (i = 0; i < N_COMMON; i++)
+		env->args[n++] = common_flags[i];
+	for (i = 0; env->kbuild && env->kbuild[i]; i++)
+		env->args[n++] = env->kbuild[i];
+	if (!env->kheaders) {
+		env->args[n++] = "-isystem";
+		env->args[n++] = vmlinux_dir;
+	}
+	return n;
+}
+
 static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 		      const char *vmlinux_dir, struct bl_err *e)
 {
 	char *builtin_dir = NULL;
-	int i, n = 0;
+	int i, n = 0, n_kbuild = 0;
 
 	if (*bl_codegen_resource_dir() &&
 	    asprintf(&builtin_dir, "%s/include", bl_codegen_resource_dir()) < 0)
 		return bl_errf(e, ENOMEM, "out of memory");
 	own(env, builtin_dir);
-	env->args = calloc(BL_CC_PRELUDE_ARGS + N_COMMON + o->n_cflags + 15 + 2 * BL_KINC_MAX,
-			   sizeof(*env->args));
+	if (env->kheaders && !(env->kbuild = bl_kbuild_flags(o)))
+		return bl_errf(e, ENOMEM, "out of memory");
+	while (env->kbuild && env->kbuild[n_kbuild])
+		n_kbuild++;
+	env->args = calloc(BL_CC_PRELUDE_ARGS + N_OF(bpf_target) + N_COMMON + n_kbuild +
+			   o->n_cflags + 15 + 2 * BL_KINC_MAX, sizeof(*env->args));
 	if (!env->args)
 		return bl_errf(e, ENOMEM, "out of memory");
-	n = BL_CC_PRELUDE_ARGS;
 	bl_cc_env_set_pch(env, NULL);
-	for (i = 0; i < N_COMMON; i++)
-		env->args[n++] = common_flags[i];
-	env->args[n++] = "-isystem";
-	env->args[n++] = vmlinux_dir;
+	n = add_kernel_args(env, BL_CC_PRELUDE_ARGS, vmlinux_dir);
 	/* libclang replaces -resource-dir with its own guess, which is wrong
 	 * on Debian (/lib/lib/clang/...): name the builtin headers directly. */
 	if (builtin_dir) {
@@ -240,14 +276,15 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	int n = 0, err;
 
 	memset(env, 0, sizeof(*env));
-	if (!o->vmlinux_h)
+	env->kheaders = o->kheaders_src && o->kheaders_build;
+	if (!o->vmlinux_h && !env->kheaders)
 		return bl_errf(e, EINVAL, "compile: no vmlinux.h given");
 	for (f = bl_embedded_headers; f->name; f++)
 		n++;
 	env->owned = calloc(n + 3, sizeof(*env->owned));
 	if (!env->owned)
 		return bl_errf(e, ENOMEM, "out of memory");
-	dir = own(env, strdup(o->vmlinux_h));
+	dir = own(env, strdup(o->vmlinux_h ? o->vmlinux_h : "/"));
 	if (!dir)
 		return bl_errf(e, ENOMEM, "out of memory");
 	err = check_cflags(o, e);
@@ -275,6 +312,7 @@ void bl_cc_env_free(struct bl_cc_env *env)
 	free(env->owned);
 	free(env->files);
 	free(env->args);
+	bl_kbuild_free(env->kbuild);
 	free(env->prelude);
 	free(env->tp_header);
 	free(env->user_tags);

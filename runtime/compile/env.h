@@ -3,7 +3,8 @@
  *
  * The one place that knows how headers reach clang: the prelude (vmlinux.h
  * + bpflua/bcc.h + the kernel's configuration, kconfig.h) comes as text or,
- * usually, precompiled (pch.h), and the
+ * usually, precompiled (pch.h), or is the kernel's real headers +
+ * bpflua/bcc.h (kbuild.h), and the
  * program's tracepoint records (tp_format.h) and the renaming of its records
  * named like the kernel's (user_tags.h) as more headers; the stages
  * only pass env's files and flags on.
@@ -24,6 +25,14 @@
 #define BL_CC_TP_HEADER	BL_CC_INCLUDE "/bpflua/tracepoints.h"
 /* The renaming of the program's records named like the kernel's (user_tags.h). */
 #define BL_CC_USER_TAGS	BL_CC_INCLUDE "/bpflua/user_tags.h"
+/* BPF code generation: the target machine, and its CPU (v3, kernel 5.1+:
+ * 32-bit subregisters and jumps, shorter programs for the verifier). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BL_CC_BPF_TRIPLE	"bpfel"
+#else
+#define BL_CC_BPF_TRIPLE	"bpfeb"
+#endif
+#define BL_CC_BPF_CPU		"v3"
 /* The running kernel's configuration and version (compile.h: kernel_header),
  * the prelude's last header. */
 #define BL_CC_KCONFIG_HEADER	BL_CC_INCLUDE "/bpflua/kconfig.h"
@@ -50,9 +59,12 @@ struct bl_cc_env {
 	int n_base_args;		/* args before the user's -iquote and cflags:
 					 * what the PCH is built with */
 	int pch_in_use;			/* args[0..1] name a PCH */
+	int kheaders;			/* with the kernel's real headers (kbuild.h):
+					 * parsed for the host, never precompiled */
 	char *prelude;			/* generated text of BL_CC_PRELUDE */
 	char *tp_header;		/* generated text of BL_CC_TP_HEADER, or NULL */
 	char *user_tags;		/* generated text of BL_CC_USER_TAGS, or NULL */
+	char **kbuild;			/* kbuild.h's flags, or NULL */
 	char **owned;			/* strings args point to */
 	int n_owned;
 };

@@ -29,7 +29,7 @@ static char *skip_blanks(char *p)
 	return p;
 }
 
-static int is_kernel_header(const char *name)
+static int is_kernel_header(const char *name, int kheaders)
 {
 	int i;
 
@@ -37,7 +37,7 @@ static int is_kernel_header(const char *name)
 		if (!strncmp(name, provided[i], strlen(provided[i])) &&
 		    (name[strlen(provided[i])] == '>' || name[strlen(provided[i])] == '"'))
 			return 0;
-	for (i = 0; kernel_dirs[i]; i++)
+	for (i = 0; !kheaders && kernel_dirs[i]; i++)
 		if (!strncmp(name, kernel_dirs[i], strlen(kernel_dirs[i])))
 			return 1;
 	for (i = 0; clashing[i]; i++)
@@ -54,7 +54,7 @@ static void blank_to_eol(char *p)
 }
 
 /* p is at the start of a line. */
-static void blank_kernel_include(char *p)
+static void blank_kernel_include(char *p, int kheaders)
 {
 	char *hash = skip_blanks(p), *q;
 
@@ -64,7 +64,7 @@ static void blank_kernel_include(char *p)
 	if (strncmp(q, "include", 7))
 		return;
 	q = skip_blanks(q + 7);
-	if ((*q == '<' || *q == '"') && is_kernel_header(q + 1))
+	if ((*q == '<' || *q == '"') && is_kernel_header(q + 1, kheaders))
 		blank_to_eol(hash);
 }
 
@@ -146,14 +146,14 @@ const char *bl_skip_literal(const char *p)
 	return *p == q ? p + 1 : p;
 }
 
-void bl_prepass(char *text)
+void bl_prepass(char *text, int kheaders)
 {
 	char *p = text, *next;
 	int bol = 1;
 
 	while (*p) {
 		if (bol)
-			blank_kernel_include(p);
+			blank_kernel_include(p, kheaders);
 		bol = 0;
 		next = (char *)bl_skip_literal(p);
 		if (next != p) {

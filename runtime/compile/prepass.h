@@ -10,8 +10,9 @@
 #ifndef BL_COMPILE_PREPASS_H
 #define BL_COMPILE_PREPASS_H
 
-/* Rewrites `text` (NUL-terminated) in place. */
-void bl_prepass(char *text);
+/* Rewrites `text` (NUL-terminated) in place. With the kernel's real
+ * headers (`kheaders`), kernel #includes stay: they exist. */
+void bl_prepass(char *text, int kheaders);
 
 /* Skips the comment or string/char literal starting at p; returns p if
  * there is none there. */

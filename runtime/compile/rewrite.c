@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "kbuild.h"
 #include "prepass.h"
 #include "user_tags.h"
 
@@ -44,6 +45,25 @@ int bl_rw_extent(const struct bl_rw *rw, CXCursor c, size_t *start, size_t *end)
 	*start = s;
 	*end = t;
 	return 0;
+}
+
+int bl_rw_is_kernel_decl(const struct bl_rw *rw, CXCursor decl)
+{
+	CXString fname;
+	const char *name, *slash;
+	CXFile f;
+	int hit;
+
+	clang_getFileLocation(clang_getCursorLocation(decl), &f, NULL, NULL, NULL);
+	if (!f)
+		return 0;
+	fname = clang_getFileName(f);
+	name = clang_getCString(fname);
+	slash = strrchr(name, '/');
+	hit = rw->vmlinux_h ? !strcmp(slash ? slash + 1 : name, rw->vmlinux_h)
+			    : bl_kbuild_is_kernel_file(rw->opts, name);
+	clang_disposeString(fname);
+	return hit;
 }
 
 struct walk {
@@ -158,11 +178,14 @@ int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	text = strdup(o->text);
 	if (!text)
 		return bl_errf(e, ENOMEM, "out of memory");
-	bl_prepass(text);
+	bl_prepass(text, env->kheaders);
 	bl_user_tags_rename(text, env->user_tags);
 	rw.text = text;
 	rw.len = strlen(text);
-	rw.vmlinux_h = strrchr(o->vmlinux_h, '/') ? strrchr(o->vmlinux_h, '/') + 1 : o->vmlinux_h;
+	rw.opts = o;
+	if (!env->kheaders)
+		rw.vmlinux_h = strrchr(o->vmlinux_h, '/') ? strrchr(o->vmlinux_h, '/') + 1
+							  : o->vmlinux_h;
 	/* Declarations that come from the PCH are not walked: they are not
 	 * the user's, and there are tens of thousands of them. */
 	idx = clang_createIndex(env->pch_in_use, 0);

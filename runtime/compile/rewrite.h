@@ -24,8 +24,14 @@ struct bl_rw {
 	size_t len;
 	struct bl_edits edits;
 	int has_license;	/* the program declares _license itself */
-	const char *vmlinux_h;	/* base name of this kernel's vmlinux.h */
+	const char *vmlinux_h;	/* base name of this kernel's vmlinux.h, or NULL
+				 * with the real headers */
+	const struct bl_compile_opts *opts;
 };
+
+/* Whether the record declared at decl is the kernel's: from vmlinux.h, or
+ * from the tree of real headers (kbuild.h). */
+int bl_rw_is_kernel_decl(const struct bl_rw *rw, CXCursor decl);
 
 struct bl_rw_visitor {
 	const char *name;

@@ -6,15 +6,17 @@
  * __bl_kread(lvalue) (bpflua/helpers.h) copies the lvalue with
  * bpf_core_read(&v, sizeof(v), &lvalue): the address is computed, never
  * loaded from, and is CO-RE relocated since vmlinux.h's records carry
- * preserve_access_index.
+ * preserve_access_index (the kernel's real headers' do not: their offsets
+ * are used as they are, as in BCC).
  *
  * What is rewritten: a scalar, pointer or record lvalue, read (not assigned, not
  * incremented, not under & or sizeof), reached through `->`, `*` or `[i]`
  * on a kernel pointer, possibly followed by `.member` and array indexing
  * (task->thread.sp, task->comm[0], name->name[1], *k). Which values are
- * kernel pointers is BCC's rule (is_kptr): pointers to vmlinux.h's records
- * but ctx, a program's parameters after ctx, a static function's parameters
- * where a call passes a kernel pointer, addresses cast from integers
+ * kernel pointers is BCC's rule (is_kptr): pointers to the kernel's records
+ * (vmlinux.h's, or the real headers': bl_rw_is_kernel_decl) but ctx, a
+ * program's parameters after ctx, a static function's parameters where a
+ * call passes a kernel pointer, addresses cast from integers
  * (tracepoint fields, bpf_get_current_task()), pointers read from kernel
  * memory and arrays in it, and locals or helper-function results made of
  * these; a map value or the stack is the program's own memory. What is not
@@ -185,30 +187,19 @@ static int is_array(CXType t)
 	return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray;
 }
 
-/* Whether t points to a record declared in this kernel's vmlinux.h. */
+/* Whether t points to a record the kernel's types declare (vmlinux.h's,
+ * or the real headers'). */
 static int points_to_kernel_record(const struct bl_rw *rw, CXType t)
 {
 	CXCursor decl;
-	CXString fname;
-	const char *name, *slash;
-	CXFile f;
-	int hit;
 
 	t = clang_getCanonicalType(t);
-	if (t.kind != CXType_Pointer || !rw->vmlinux_h)
+	if (t.kind != CXType_Pointer)
 		return 0;
 	decl = clang_getTypeDeclaration(clang_getCanonicalType(clang_getPointeeType(t)));
 	if (decl.kind != CXCursor_StructDecl && decl.kind != CXCursor_UnionDecl)
 		return 0;
-	clang_getFileLocation(clang_getCursorLocation(decl), &f, NULL, NULL, NULL);
-	if (!f)
-		return 0;
-	fname = clang_getFileName(f);
-	name = clang_getCString(fname);
-	slash = strrchr(name, '/');
-	hit = !strcmp(slash ? slash + 1 : name, rw->vmlinux_h);
-	clang_disposeString(fname);
-	return hit;
+	return bl_rw_is_kernel_decl(rw, decl);
 }
 
 /* The contexts the verifier rewrites (struct __sk_buff's fields are not

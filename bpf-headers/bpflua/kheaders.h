@@ -1,0 +1,26 @@
+/* kheaders.h - what bpflua's own headers take from vmlinux.h but the
+ * kernel's real headers do not declare, for programs compiled against
+ * those (README: "The kernel's own headers"; the compiler's prelude
+ * includes this after them, before bcc.h).
+ *
+ * The records of the raw syscall tracepoints are made by the kernel's
+ * TRACE_EVENT machinery, in no header; their layout is the tracepoint
+ * format's (events/raw_syscalls/sys_enter/format), the same on every
+ * kernel bpflua supports.
+ */
+#ifndef BPFLUA_KHEADERS_H
+#define BPFLUA_KHEADERS_H
+
+struct trace_event_raw_sys_enter {
+	unsigned long long __bl_common;	/* struct trace_entry */
+	long id;
+	unsigned long args[6];
+};
+
+struct trace_event_raw_sys_exit {
+	unsigned long long __bl_common;
+	long id;
+	long ret;
+};
+
+#endif
