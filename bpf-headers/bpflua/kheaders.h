@@ -7,6 +7,10 @@
  * TRACE_EVENT machinery, in no header; their layout is the tracepoint
  * format's (events/raw_syscalls/sys_enter/format), the same on every
  * kernel bpflua supports.
+ *
+ * A bit-field of kernel memory (the rewriter's `p->bf`) is read by copying
+ * its whole struct: without CO-RE, nothing says where its bits are. A
+ * struct too big for the BPF stack is a compile error saying so.
  */
 #ifndef BPFLUA_KHEADERS_H
 #define BPFLUA_KHEADERS_H
@@ -22,5 +26,13 @@ struct trace_event_raw_sys_exit {
 	long id;
 	long ret;
 };
+
+#define __bl_kbitfield(p, bf) ({						\
+	_Static_assert(sizeof(*(p)) <= 256, "kernel_headers: a bit-field of kernel "	\
+		       "memory is read by copying its struct, and this one is too big "	\
+		       "for the BPF stack; hint: leave kernel_headers out (CO-RE reads it)"); \
+	__typeof__(*(p)) __bl_kb;						\
+	bpf_probe_read_kernel((void *)&__bl_kb, sizeof(__bl_kb), (p));		\
+	__bl_kb.bf; })
 
 #endif

@@ -338,25 +338,6 @@ struct Job {
 	}
 };
 
-int run(const struct bl_cc_env *env, const struct bl_compile_opts *o, const char *text,
-	llvm::SmallVectorImpl<char> &obj, struct bl_err *e)
-{
-	const char *name = o->filename ? o->filename : "<text>";
-	llvm::LLVMContext ctx;
-	clang::EmitObjAction act(&ctx);
-	Job job;
-
-	if (!job.setup(make_args(env), make_vfs(env, text)))
-		return fail(e, rename_main(job.los.str(), name));
-	remap_prelude(job.ci, env);
-	preset_line_table(job.ci, o->vmlinux_h, job.lines);
-	job.ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
-	if (job.execute(act))
-		return 0;
-	fail(e, rename_main(job.los.str(), name));
-	return job.rec->pch_failed ? -ESTALE : -EINVAL;
-}
-
 // ---- the kernel's real headers: host front end, BPF back end ----
 //
 // The headers of an architecture have inline assembly that only its own
@@ -424,23 +405,35 @@ int emit_bpf(llvm::Module &m, llvm::SmallVectorImpl<char> &obj, struct bl_err *e
 	return 0;
 }
 
-int run_kheaders(const struct bl_cc_env *env, const struct bl_compile_opts *o,
-		 const char *text, llvm::SmallVectorImpl<char> &obj, struct bl_err *e)
+// The object, or with the real headers the host's unoptimised module
+// made into one by emit_bpf().
+int run(const struct bl_cc_env *env, const struct bl_compile_opts *o, const char *text,
+	llvm::SmallVectorImpl<char> &obj, struct bl_err *e)
 {
 	const char *name = o->filename ? o->filename : "<text>";
 	llvm::LLVMContext ctx;
-	clang::EmitLLVMOnlyAction act(&ctx);
+	clang::EmitObjAction obj_act(&ctx);
+	clang::EmitLLVMOnlyAction ir_act(&ctx);
+	clang::CodeGenAction &act = env->kheaders ? (clang::CodeGenAction &)ir_act : obj_act;
 	Job job;
 
 	if (!job.setup(make_args(env), make_vfs(env, text)))
 		return fail(e, rename_main(job.los.str(), name));
-	job.ci.getCodeGenOpts().DisableLLVMPasses = true;
-	if (!job.execute(act))
-		return fail(e, rename_main(job.los.str(), name));
+	remap_prelude(job.ci, env);
+	if (env->kheaders) {
+		job.ci.getCodeGenOpts().DisableLLVMPasses = true;
+	} else {
+		preset_line_table(job.ci, o->vmlinux_h, job.lines);
+		job.ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
+	}
+	if (!job.execute(act)) {
+		fail(e, rename_main(job.los.str(), name));
+		return job.rec->pch_failed ? -ESTALE : -EINVAL;
+	}
+	if (!env->kheaders)
+		return 0;
 	std::unique_ptr<llvm::Module> m = act.takeModule();
-	if (!m)
-		return fail(e, rename_main(job.los.str(), name));
-	return emit_bpf(*m, obj, e);
+	return m ? emit_bpf(*m, obj, e) : fail(e, rename_main(job.los.str(), name));
 }
 
 int make_pch(const struct bl_cc_env *env, const char *out, struct bl_err *e)
@@ -517,8 +510,7 @@ extern "C" int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_o
 	int err;
 
 	init_llvm();
-	err = run_safely([&] { return env->kheaders ? run_kheaders(env, o, text, obj, e)
-						    : run(env, o, text, obj, e); },
+	err = run_safely([&] { return run(env, o, text, obj, e); },
 			 o->filename ? o->filename : "<text>", e);
 	if (err)
 		return err;

@@ -695,13 +695,15 @@ static int wrap(struct walk *w, CXCursor c, int depth)
 
 /* A bit-field has no address: `p->bf` (or `x.bf` of kernel memory x)
  * becomes libbpf's BPF_CORE_READ_BITFIELD_PROBED(p, bf) (or (&x, bf)),
- * which reads the bytes around it and shifts, CO-RE relocated. */
+ * which reads the bytes around it and shifts, CO-RE relocated; with the
+ * real headers, which have no CO-RE, __bl_kbitfield (bpflua/kheaders.h). */
 static int wrap_bitfield(struct walk *w, CXCursor c)
 {
 	CXCursor base = base_of(c);
 	CXString name;
 	size_t s, e, bs, be;
 	int op = member_op(w->rw, c), err;
+	const char *read = w->rw->vmlinux_h ? "BPF_CORE_READ_BITFIELD_PROBED(" : "__bl_kbitfield(";
 
 	if (op < 0 || bl_rw_extent(w->rw, c, &s, &e) || bl_rw_extent(w->rw, base, &bs, &be) ||
 	    bs != s || be > e)
@@ -710,8 +712,7 @@ static int wrap_bitfield(struct walk *w, CXCursor c)
 		      !through_kernel_pointer(w, base) && !through_btf_pointer(w, base))
 		return 0;
 	name = clang_getCursorSpelling(c);
-	err = bl_edits_add(&w->rw->edits, s, s,
-			   op == 1 ? "BPF_CORE_READ_BITFIELD_PROBED(" : "BPF_CORE_READ_BITFIELD_PROBED(&");
+	err = bl_edits_addf(&w->rw->edits, s, s, "%s%s", read, op == 1 ? "" : "&");
 	if (!err)
 		err = bl_edits_addf(&w->rw->edits, be, e, ", %s)", clang_getCString(name));
 	clang_disposeString(name);
