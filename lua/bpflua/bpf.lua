@@ -92,12 +92,13 @@ end
 
 -- kernel_headers = true (the running kernel's), a build directory's path,
 -- or false; unset: $BPFLUA_KERNEL_HEADERS (1 or a path) decides. -> nil
--- (the kernel's BTF), "" (the running kernel's headers) or the path.
+-- (the kernel's BTF), "" (the running kernel's headers) or the path, and
+-- the variable's value when it decided.
 local function kernel_headers(v)
   if v == nil then
     v = os.getenv("BPFLUA_KERNEL_HEADERS")
     if v == nil or v == "" or v == "0" then return nil end
-    return v == "1" and "" or v
+    return v == "1" and "" or v, v
   end
   if v == true then return "" end
   if v == false then return nil end
@@ -108,11 +109,16 @@ local function kernel_headers(v)
   return v
 end
 
-local function compile(text, filename, cflags, debug, kheaders)
+local function compile(text, filename, cflags, debug, kheaders, kh_env)
   local include_dir = filename ~= "<text>" and filename:match("^(.*)/[^/]*$") or nil
   local elf, rewritten, warnings = core.build(text, filename, cflags, include_dir, debug,
     kheaders)
   if not elf then
+    -- a tree the script did not name: say who asked for it
+    if kh_env then
+      rewritten = rewritten:gsub("^kernel_headers:",
+        "kernel_headers (BPFLUA_KERNEL_HEADERS=" .. kh_env .. "):", 1)
+    end
     -- A compile error: clang's full output is what the user must see.
     args.set_log(warnings)
     raise(rewritten .. (warnings and warnings ~= "" and "\n" .. warnings:gsub("\n$", "") or "")
@@ -162,7 +168,8 @@ local function new(...)
     src_file, hdr_file, text, dbg, cflags, usdt_ctxs, _, _, ignore_pid, trace_mode, kh =
       new_spec(...)
   end
-  kh = kernel_headers(kh)
+  local kh_env
+  kh, kh_env = kernel_headers(kh)
   if hdr_file ~= "" then raise("BPF: hdr_file is not supported") end
   local filename = "<text>"
   if not text then
@@ -180,7 +187,7 @@ local function new(...)
   for _, f in ipairs(cflags) do
     if f:match("^%-DBPFLUA_TRACE_PIPE_GLOBAL") then trace_global = true end
   end
-  local elf = compile(text, filename, cflags, dbg, kh)
+  local elf = compile(text, filename, cflags, dbg, kh, kh_env)
   local obj, msg, log = core.open(elf, filename)
   if not obj then fail({ debug = dbg }, msg, log) end
   local self = setmetatable({ [P] = {
