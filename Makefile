@@ -151,7 +151,8 @@ FUZZ_CC      := clang-14
 FUZZ_CXX     := clang++-14
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
-FUZZ_HOST    := $(COMP_HOST) runtime/cachedir.c runtime/sha256.c runtime/btf/vmlinux_h.c runtime/btf/kernel_btf.c
+FUZZ_HOST    := $(COMP_HOST) runtime/cachedir.c runtime/sha256.c runtime/btf/vmlinux_h.c runtime/btf/kernel_btf.c \
+                runtime/btf/kstruct.c
 FUZZ_RW_OBJ  := $(COMP_CSRC:%.c=$(FZ)/%.o) $(COMP_CXXSRC:%.cpp=$(FZ)/%.o) $(FUZZ_HOST:%.c=$(FZ)/%.o) \
                 $(FZ)/tests/fuzz/fuzz_rewrite.o $(B)/pic/headers.o
 
