@@ -148,6 +148,10 @@ static void add_kernel_shims(struct bl_cc_env *env, const struct bl_compile_opts
 	/* The real headers have it all. */
 	if (env->kheaders)
 		return;
+	if (o->kernel_header) {
+		env->args[env->n_args++] = "-include";
+		env->args[env->n_args++] = BL_CC_INCLUDE "/bpflua/kconfig_externs.h";
+	}
 	n = bl_kinc_shims(o->text, shims);
 	for (i = 0; i < n; i++) {
 		env->args[env->n_args++] = "-include";
@@ -237,7 +241,7 @@ static int build_args(struct bl_cc_env *env, const struct bl_compile_opts *o,
 	while (env->kbuild && env->kbuild[n_kbuild])
 		n_kbuild++;
 	env->args = calloc(BL_CC_PRELUDE_ARGS + N_OF(bpf_target) + N_COMMON + n_kbuild +
-			   o->n_cflags + 15 + 2 * BL_KINC_MAX, sizeof(*env->args));
+			   o->n_cflags + 17 + 2 * BL_KINC_MAX, sizeof(*env->args));
 	if (!env->args)
 		return bl_errf(e, ENOMEM, "out of memory");
 	bl_cc_env_set_pch(env, NULL);
