@@ -84,17 +84,24 @@ static rlim_t limit_bytes;
 
 /* Under AddressSanitizer (make SANITIZE=1) the limit is hit inside its
  * allocator, which dies instead of failing the allocation: a death with the
- * address space at the limit is the limit, reported as such. */
+ * address space at the limit is the limit, reported as such. It may die
+ * holding its allocator's lock, so this must not allocate (fopen would
+ * wait for that lock forever): a read into the stack. */
 static void asan_death(void)
 {
-	unsigned long pages = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
+	char buf[64];
+	unsigned long pages;
+	ssize_t n;
+	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
 
-	if (f) {
-		if (fscanf(f, "%lu", &pages) != 1)
-			pages = 0;
-		fclose(f);
-	}
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	pages = strtoul(buf, NULL, 10);
 	if (limit_bytes && pages * sysconf(_SC_PAGESIZE) + (64UL << 20) >= limit_bytes)
 		_exit(BL_COMPILER_EXIT_NOMEM);
 }
