@@ -41,7 +41,8 @@ def check_verdicts(jobs="1"):
         return problems
     rc, out = engine("--filter", "^pass ", path)
     if rc != 0 or not out.endswith("%d passed, 0 failed\n" % sum(n.startswith("pass ") for n in names)):
-        problems.append("--filter '^pass ' run: exit %d, output ends %r" % (rc, out[-80:]))
+        fails = [l for l in out.splitlines() if not l.startswith(("PASS ", "DEFERRED "))]
+        problems.append("--filter '^pass ' run: exit %d: %s" % (rc, "\n".join(fails[-12:])))
     return problems
 
 
