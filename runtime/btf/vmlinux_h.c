@@ -20,25 +20,61 @@
 #include "kstruct.h"
 
 /* Bump when the generated text changes, so old cached headers are not reused. */
-#define GENERATOR_VERSION 2
+#define GENERATOR_VERSION 3
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
 	vfprintf(ctx, fmt, args);
 }
 
-static int dump_types(const struct btf *btf, FILE *f)
+/* Every pointer to a function becomes a void pointer. A BPF program can
+ * read, compare or print a kernel function pointer but never call one, and
+ * the prototypes chain kernel types together: clang (14) converts, and with
+ * -g describes, every record reachable from a type a program uses, through
+ * the parameters of every ops table's members. Without them a program
+ * touching task_struct compiles in about half the time. Kernel functions
+ * (kfuncs, fentry targets) keep their prototypes. */
+static void void_function_pointers(struct btf *btf)
 {
-	struct btf_dump *d;
 	__u32 i, n = btf__type_cnt(btf);
+
+	for (i = 1; i < n; i++) {
+		struct btf_type *t = (struct btf_type *)btf__type_by_id(btf, i);
+		const struct btf_type *to;
+		__u32 id;
+
+		if (!btf_is_ptr(t))
+			continue;
+		id = t->type;
+		to = btf__type_by_id(btf, id);
+		while (to && (btf_is_const(to) || btf_is_volatile(to) || btf_is_restrict(to)))
+			to = btf__type_by_id(btf, id = to->type);
+		if (to && btf_is_func_proto(to))
+			t->type = 0;
+	}
+}
+
+static int dump_types(const struct btf *kernel, FILE *f)
+{
+	__u32 size, i, n = btf__type_cnt(kernel);
+	const void *raw = btf__raw_data(kernel, &size);
+	struct btf *btf = raw ? btf__new(raw, size) : NULL;
+	struct btf_dump *d;
 	int err = 0;
 
-	d = btf_dump__new(btf, dump_printf, f, NULL);
-	if (!d)
+	if (!btf)
 		return -errno;
+	void_function_pointers(btf);
+	d = btf_dump__new(btf, dump_printf, f, NULL);
+	if (!d) {
+		err = -errno;
+		btf__free(btf);
+		return err;
+	}
 	for (i = 1; i < n && !err; i++)
 		err = btf_dump__dump_type(d, i);
 	btf_dump__free(d);
+	btf__free(btf);
 	return err;
 }
 
