@@ -606,9 +606,10 @@ static void test_tracepoint_errors(void)
 		     "prog.c:2:15: error: no member named 'nosuch'");
 }
 
-/* A BPF backend failure ("Cannot select") is an LLVM fatal error: it must
- * come back as a compile error with the user's line, and leave the module
- * able to compile again. */
+/* A BPF backend failure (an error diagnostic such as an unsupported atomic
+ * or the 512-byte stack, or a fatal "Cannot select") must come back as a
+ * compile error with the user's line and column, and leave the module able
+ * to compile again. */
 static void test_fatal_error(void)
 {
 	struct bl_compile_result r;
@@ -622,11 +623,20 @@ static void test_fatal_error(void)
 			 "}\n", &r, &e);
 
 	CHECK(rc == -22, "fatal error: expected -EINVAL, got %d", rc);
-	CHECK(strstr(e.msg, "prog.c:5:") && strstr(e.msg, "BPF backend"),
+	CHECK(strstr(e.msg, "prog.c:5:12: error: BPF backend: Unsupported atomic operations"),
 	      "fatal error: message '%s'", e.msg);
 	bl_err_clear(&e);
 	expect_ok("after a fatal error", "int g(void *ctx) { return 0; }\n", NULL,
 		  (const char *const[]){ "g", NULL });
+	rc = compile("int f(struct pt_regs *ctx) {\n"
+		     "    char buf[600];\n"
+		     "    bpf_probe_read_kernel(buf, sizeof(buf), (void *)PT_REGS_PARM1(ctx));\n"
+		     "    return buf[3] + buf[599];\n"
+		     "}\n", &r, &e);
+	CHECK(rc == -22 && strstr(e.msg, "prog.c:3:5: error: BPF backend: Looks like the BPF "
+					 "stack limit of 512 bytes is exceeded"),
+	      "stack limit: %d '%s'", rc, e.msg);
+	bl_err_clear(&e);
 }
 
 static const struct bl_compiler_api *load_api(void)
