@@ -124,6 +124,19 @@ void claim_fatal_errors()
 	llvm::install_fatal_error_handler(on_fatal_error, nullptr);
 }
 
+// clang names the user's file by its virtual path; say the user's name.
+std::string rename_main(std::string log, const char *name)
+{
+	const std::string from = BL_CC_MAIN;
+	size_t pos = 0;
+
+	while ((pos = log.find(from, pos)) != std::string::npos) {
+		log.replace(pos, from.size(), name);
+		pos += strlen(name);
+	}
+	return log;
+}
+
 // "Cannot select: 0x55..: i32,ch = AtomicLoadAdd<...> ..., <main>:3:5\n..."
 // -> "prog.c:3:5: error: BPF backend: Cannot select: ...AtomicLoadAdd<...>",
 // the whole reason going to the log.
@@ -142,7 +155,7 @@ int fatal_error(struct bl_err *e, const std::string &reason, const char *name)
 	if (first.size() > 300)
 		first = first.substr(0, 300) + "...";
 	bl_errf(e, EINVAL, "compile failed: %serror: BPF backend: %s", where.c_str(), first.c_str());
-	bl_err_set_log(e, strdup(reason.c_str()));
+	bl_err_set_log(e, strdup(rename_main(reason, name).c_str()));
 	return -EINVAL;
 }
 
@@ -236,19 +249,6 @@ public:
 		next->HandleDiagnostic(level, d);
 	}
 };
-
-// clang names the user's file by its virtual path; say the user's name.
-std::string rename_main(std::string log, const char *name)
-{
-	const std::string from = BL_CC_MAIN;
-	size_t pos = 0;
-
-	while ((pos = log.find(from, pos)) != std::string::npos) {
-		log.replace(pos, from.size(), name);
-		pos += strlen(name);
-	}
-	return log;
-}
 
 int fail(struct bl_err *e, const std::string &log)
 {

@@ -636,6 +636,8 @@ static void test_fatal_error(void)
 	CHECK(rc == -22 && strstr(e.msg, "prog.c:3:5: error: BPF backend: Looks like the BPF "
 					 "stack limit of 512 bytes is exceeded"),
 	      "stack limit: %d '%s'", rc, e.msg);
+	CHECK(e.log && strstr(e.log, "prog.c:3:5") && !strstr(e.log, "__bpflua__"),
+	      "stack limit: the log names the user's file: '%s'", e.log ? e.log : "");
 	bl_err_clear(&e);
 }
 
