@@ -348,12 +348,14 @@ struct Job {
 	}
 };
 
-// ---- the kernel's real headers: host front end, BPF back end ----
+// ---- the BPF back end: clang makes the module, this makes the object ----
 //
-// The headers of an architecture have inline assembly that only its own
-// target accepts, so with them (env->kheaders, as BCC and the kernel's
-// samples/bpf do) clang parses for the host, unoptimised, and the module
-// is then optimised and emitted for BPF: the layout of every type is the
+// Every compile's object is emitted here (emit_bpf), so that it carries BTF
+// without DWARF (KeepBtf). With the kernel's real headers (env->kheaders,
+// as BCC and the kernel's samples/bpf do) the module also starts here: the
+// headers of an architecture have inline assembly that only its own target
+// accepts, so clang parses for the host, unoptimised, and the module is
+// then retargeted and optimised for BPF: the layout of every type is the
 // same (both are LP64, same endianness), and BPF's own passes (CO-RE, BTF)
 // run in this half.
 
@@ -407,8 +409,9 @@ void retarget(llvm::Module &m, llvm::TargetMachine *tm)
 // BTF without DWARF. BPF's BTF is made from the module's debug metadata
 // by a handler of its own, which works only while the module info says
 // there is debug info. -disable-debug-info-print (init_llvm) turns the
-// DWARF handler off but also clears that flag as the printer starts: this
-// pass, run after the printer's start, sets it again. The objects are the
+// DWARF handler off but also has the module info say there is none when
+// code generation starts: this pass, initialised after the printer, says
+// so again. The objects are the
 // same but for the DWARF sections: for a program touching task_struct, 250
 // KB that nothing reads, and a sixth of its compile.
 class KeepBtf : public llvm::FunctionPass {

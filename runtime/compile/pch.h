@@ -19,7 +19,8 @@
  * (len bytes, kept by the caller while env is used) receives its name.
  * Leaves the text prelude when o's flags could change what the prelude
  * means (a -D the headers test, an -I, -O...), with the kernel's real
- * headers (env->kheaders), or when the PCH can't be built. Returns 1 when env uses the PCH, else 0. */
+ * headers (env->kheaders), or when the PCH can't be built. Returns 1 when
+ * env uses the PCH, else 0. */
 int bl_pch_use(struct bl_cc_env *env, const struct bl_compile_opts *o, char *path,
 	       size_t len);
 
