@@ -25,7 +25,7 @@
 /* What the worker writes: this header, then msg, log, the object, the
  * rewritten text and the warnings. */
 struct result_hdr {
-	int32_t rc;
+	int32_t rc, pruned;
 	uint32_t msg_len, log_len, rewritten_len, warnings_len;
 	uint64_t elf_size;
 };
@@ -146,6 +146,7 @@ static void worker(int fd, pid_t parent, const struct bl_compiler_api *cc,
 	limit_memory(mem_mib);
 	cc->worker_init();
 	h.rc = cc->compile(o, &r, &e);
+	h.pruned = r.pruned;
 	h.msg_len = strlen(e.msg);
 	h.log_len = slen(e.log);
 	h.elf_size = h.rc ? 0 : r.elf_size;
@@ -156,13 +157,18 @@ static void worker(int fd, pid_t parent, const struct bl_compiler_api *cc,
 	    bl_write_all(fd, r.rewritten, h.rewritten_len) ||
 	    bl_write_all(fd, r.warnings, h.warnings_len))
 		_exit(1);
+	if (!h.rc) {
+		close(fd);
+		cc->after_compile(o);
+	}
 	_exit(0);
 }
 
 /* ---- bpflua's side ---- */
 
 /* A worker that sent its whole result is left to exit on its own (tearing
- * down LLVM's memory takes a while) and reaped at the next compile. */
+ * down LLVM's memory takes a while, and it may build a cache file first:
+ * compile.h's after_compile) and reaped at the next compile. */
 static pid_t exiting[8];
 
 static void reap_exited(void)
@@ -278,6 +284,7 @@ static int unpack(const struct collect *c, struct bl_compile_result *r, struct b
 		return bl_errf(e, ENOMEM, "out of memory");
 	memcpy(r->elf, p, h.elf_size);
 	r->elf_size = h.elf_size;
+	r->pruned = h.pruned;
 	r->rewritten = dup_part(p + h.elf_size, h.rewritten_len);
 	r->warnings = dup_part(p + h.elf_size + h.rewritten_len, h.warnings_len);
 	return 0;

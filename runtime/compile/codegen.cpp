@@ -502,7 +502,7 @@ int run(const struct bl_cc_env *env, const struct bl_compile_opts *o, const char
 	if (env->kheaders)
 		job.ci.getCodeGenOpts().DisableLLVMPasses = true;
 	else
-		preset_line_table(job.ci, o->vmlinux_h, job.lines);
+		preset_line_table(job.ci, env->types_h, job.lines);
 	if (!job.execute(act)) {
 		fail(e, rename_main(job.los.str(), name));
 		return job.rec->pch_failed ? -ESTALE : -EINVAL;

@@ -5,9 +5,13 @@
 #include "compile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <llvm/Config/llvm-config.h>
 
@@ -16,6 +20,7 @@
 #include "fsguard.h"
 #include "pch.h"
 #include "rewrite.h"
+#include "skel.h"
 
 static void result_free(struct bl_compile_result *r)
 {
@@ -37,16 +42,65 @@ static void log_rewritten(struct bl_err *e, const char *text)
 		bl_err_set_log(e, log);
 }
 
-static int run_stages(const struct bl_cc_env *env, const struct bl_compile_opts *o,
-		      struct bl_compile_result *out, struct bl_err *e)
+/* The header of the records kt holds, cut from vmlinux.h. */
+static int types_header(struct bl_ktypes *kt, const char *vmlinux_h, char **out)
 {
-	int err = bl_rewrite(env, o, &out->rewritten, &out->warnings, e);
+	int fd = open(vmlinux_h, O_RDONLY | O_CLOEXEC), err = -EIO;
+	struct stat st;
+	void *text;
 
+	if (fd < 0)
+		return -errno;
+	if (!fstat(fd, &st) && st.st_size > 0 &&
+	    (text = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) != MAP_FAILED) {
+		err = bl_ktypes_header(kt, text, st.st_size, out);
+		munmap(text, st.st_size);
+	}
+	close(fd);
+	return err;
+}
+
+/* Code generation with the pruned prelude (skel.h) and the records the
+ * rewriter found in use. Its errors are not the program's: on any, the
+ * full prelude decides (and a pruned PCH that did not load is rebuilt by
+ * a later worker). -ENOENT when there is no pruned prelude to use. */
+static int generate_pruned(const struct bl_cc_env *env, const char *pch,
+			   const struct bl_compile_opts *o, struct bl_ktypes *kt,
+			   struct bl_compile_result *out)
+{
+	struct bl_err e = { 0 };
+	struct bl_skel_env s;
+	char *types = NULL;
+	int err;
+
+	if (!kt->file || types_header(kt, o->vmlinux_h, &types))
+		return -ENOENT;
+	err = bl_skel_env(env, pch, types, &s);
 	if (!err) {
+		err = bl_codegen(&s.env, o, out->rewritten, &out->elf, &out->elf_size, &e);
+		out->pruned = !err;
+		if (err == -ESTALE)
+			unlink(s.pch);
+	}
+	bl_skel_env_free(&s);
+	bl_err_clear(&e);
+	free(types);
+	return err;
+}
+
+static int run_stages(const struct bl_cc_env *env, const char *pch,
+		      const struct bl_compile_opts *o, struct bl_compile_result *out,
+		      struct bl_err *e)
+{
+	struct bl_ktypes kt = { 0 };
+	int err = bl_rewrite(env, o, &out->rewritten, &out->warnings, &kt, e);
+
+	if (!err && generate_pruned(env, pch, o, &kt, out)) {
 		err = bl_codegen(env, o, out->rewritten, &out->elf, &out->elf_size, e);
 		if (err && err != -ESTALE && (o->debug & BL_DEBUG_PREPROCESSOR))
 			log_rewritten(e, out->rewritten);
 	}
+	bl_ktypes_free(&kt);
 	if (err)
 		result_free(out);
 	return err;
@@ -69,12 +123,29 @@ static int compile(const struct bl_compile_opts *o, struct bl_compile_result *ou
 	if (err)
 		return err;
 	bl_pch_use(&env, o, pch, sizeof(pch));
-	while ((err = run_stages(&env, o, out, e)) == -ESTALE && env.pch_in_use) {
+	while ((err = run_stages(&env, pch, o, out, e)) == -ESTALE && env.pch_in_use) {
 		bl_err_clear(e);
 		bl_pch_discard(&env, pch, tries++ == 0);
 	}
 	bl_cc_env_free(&env);
 	return err;
+}
+
+/* In the worker, once a compile's result is sent: the pruned prelude
+ * (skel.h), if this PCH has none yet. */
+static void after_compile(const struct bl_compile_opts *o)
+{
+	struct bl_err e = { 0 };
+	struct bl_cc_env env;
+	char pch[4096];
+
+	if (bl_cc_env_init(&env, o, &e)) {
+		bl_err_clear(&e);
+		return;
+	}
+	if (bl_pch_use(&env, o, pch, sizeof(pch)))
+		bl_skel_build(&env, pch, o->vmlinux_h);
+	bl_cc_env_free(&env);
 }
 
 /* Once, in bpflua: LLVM ready, clang's builtin headers found, and clang
@@ -92,6 +163,7 @@ static const struct bl_compiler_api api = {
 	.prepare = prepare,
 	.worker_init = bl_codegen_worker_init,
 	.compile = compile,
+	.after_compile = after_compile,
 	.result_free = result_free,
 };
 

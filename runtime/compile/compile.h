@@ -6,8 +6,10 @@
  * and runs each compile in a fork()ed worker (runtime/compile_worker.h):
  * compile() may crash, run out of memory or never end without harm.
  * Pipeline: rewrite.c (libclang: parse, find BCC dialect constructs, emit
- * plain C that keeps the user's line numbers) -> codegen.cpp (clang/LLVM C++
- * API: plain C -> BPF ELF in memory, with BTF for maps and CO-RE).
+ * plain C that keeps the user's line numbers, note the kernel records in
+ * use: ktypes.h) -> codegen.cpp (clang/LLVM C++ API: plain C -> BPF ELF in
+ * memory, with BTF for maps and CO-RE; against the pruned prelude, skel.h,
+ * when it is built).
  *
  * Everything the compiled program includes is in memory: the embedded
  * bpf-headers/ and libbpf's BPF-side headers, plus vmlinux.h read from the
@@ -21,7 +23,7 @@
 
 #include "../err.h"
 
-#define BL_COMPILER_ABI 4
+#define BL_COMPILER_ABI 5
 
 /* A worker (runtime/compile_worker.h) that ran out of memory exits with this. */
 #define BL_COMPILER_EXIT_NOMEM 86
@@ -54,6 +56,8 @@ struct bl_compile_result {
 	size_t elf_size;
 	char *rewritten;    /* malloc'd rewritten C text (always set on success, for -d and the cache) */
 	char *warnings;     /* malloc'd clang warnings text, or NULL */
+	int pruned;         /* code generation saw only the kernel records in use
+			     * (compile/skel.h) */
 };
 
 /* The function table the module exports through bl_compiler_api(). */
@@ -72,6 +76,10 @@ struct bl_compiler_api {
 	 * and caret), line numbers being those of the user's text. */
 	int (*compile)(const struct bl_compile_opts *opts,
 		       struct bl_compile_result *out, struct bl_err *e);
+	/* In the worker, after a successful compile's result was sent: cache
+	 * work nobody waits for (the pruned prelude, compile/skel.h). The
+	 * worker may be killed meanwhile. */
+	void (*after_compile)(const struct bl_compile_opts *opts);
 	void (*result_free)(struct bl_compile_result *r);
 };
 

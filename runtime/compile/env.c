@@ -281,6 +281,7 @@ int bl_cc_env_init(struct bl_cc_env *env, const struct bl_compile_opts *o,
 
 	memset(env, 0, sizeof(*env));
 	env->kheaders = o->kheaders_src && o->kheaders_build;
+	env->types_h = env->kheaders ? NULL : o->vmlinux_h;
 	if (!o->vmlinux_h && !env->kheaders)
 		return bl_errf(e, EINVAL, "compile: no vmlinux.h given");
 	for (f = bl_embedded_headers; f->name; f++)

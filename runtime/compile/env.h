@@ -61,6 +61,9 @@ struct bl_cc_env {
 	int pch_in_use;			/* args[0..1] name a PCH */
 	int kheaders;			/* with the kernel's real headers (kbuild.h):
 					 * parsed for the host, never precompiled */
+	const char *types_h;		/* the kernel's types the prelude includes:
+					 * vmlinux.h, the pruned one (skel.h), or
+					 * NULL with the real headers */
 	char *prelude;			/* generated text of BL_CC_PRELUDE */
 	char *tp_header;		/* generated text of BL_CC_TP_HEADER, or NULL */
 	char *user_tags;		/* generated text of BL_CC_USER_TAGS, or NULL */

@@ -135,25 +135,25 @@ static int pch_path(const struct bl_cc_env *env, const char *vmlinux_h, char *pa
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* Other builds' PCHs for this kernel (<stem>.<other key>.pch), unused for
- * a day. Best effort. */
+/* Other builds' files for this kernel (<stem>.<other key>.pch, and the
+ * pruned prelude's: skel.h), unused for a day. Best effort. */
 static void remove_stale(const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	const char *dot = strchr(base, '.');
+	const char *dot = strchr(base, '.'), *key_end = dot ? strchr(dot + 1, '.') : NULL;
 	char dir[4096];
 	struct dirent *d;
 	struct stat st;
 	DIR *dh;
 
-	if (!dot || base == path || snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path) >=
+	if (!key_end || base == path || snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path) >=
 	    (int)sizeof(dir) || !(dh = opendir(dir)))
 		return;
 	while ((d = readdir(dh))) {
-		size_t n = strlen(d->d_name);
-
-		if (strncmp(d->d_name, base, dot - base + 1) || n < 4 ||
-		    strcmp(d->d_name + n - 4, ".pch") || !strcmp(d->d_name, base))
+		/* This kernel's, another key's (<stem>.h has none). */
+		if (strncmp(d->d_name, base, dot - base + 1) ||
+		    !strchr(d->d_name + (dot - base) + 1, '.') ||
+		    !strncmp(d->d_name, base, key_end - base + 1))
 			continue;
 		if (!fstatat(dirfd(dh), d->d_name, &st, 0) &&
 		    st.st_mtime + PCH_STALE_SECS < time(NULL))
@@ -162,9 +162,8 @@ static void remove_stale(const char *path)
 	closedir(dh);
 }
 
-/* Built under a private name and renamed into place, so a concurrent
- * compile sees the old PCH, the new one or none, never half of one. */
-static int build(const struct bl_cc_env *env, const char *path)
+/* Built under a private name and renamed into place (pch.h). */
+int bl_pch_build(const struct bl_cc_env *env, const char *path)
 {
 	struct bl_err e = { 0 };
 	char tmp[4096];
@@ -193,7 +192,7 @@ int bl_pch_use(struct bl_cc_env *env, const struct bl_compile_opts *o, char *pat
 	if (env->kheaders || getenv("BPFLUA_NO_PCH") || !cflags_allow_pch(env, o) ||
 	    pch_path(env, o->vmlinux_h, path, len))
 		return 0;
-	if (access(path, R_OK) && build(env, path))
+	if (access(path, R_OK) && bl_pch_build(env, path))
 		return 0;
 	bl_cc_env_set_pch(env, path);
 	return 1;
@@ -203,6 +202,6 @@ void bl_pch_discard(struct bl_cc_env *env, const char *path, int rebuild)
 {
 	bl_cc_env_set_pch(env, NULL);
 	unlink(path);
-	if (rebuild && !build(env, path))
+	if (rebuild && !bl_pch_build(env, path))
 		bl_cc_env_set_pch(env, path);
 }

@@ -24,6 +24,11 @@
 int bl_pch_use(struct bl_cc_env *env, const struct bl_compile_opts *o, char *path,
 	       size_t len);
 
+/* Precompiles env's prelude into path: under a private name, renamed into
+ * place, so a concurrent compile sees the old PCH, the new one or none,
+ * never half of one. 0 or -errno. */
+int bl_pch_build(const struct bl_cc_env *env, const char *path);
+
 /* The PCH at path failed to load: removes it, then rebuilds it when
  * `rebuild` (env uses the new one) or switches env to the text prelude. */
 void bl_pch_discard(struct bl_cc_env *env, const char *path, int rebuild);

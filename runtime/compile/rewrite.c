@@ -19,6 +19,7 @@ static const struct bl_rw_visitor *const visitors[] = {
 	&bl_rw_license,
 	&bl_rw_printk,
 	&bl_rw_packet,
+	&bl_rw_ktypes,
 };
 
 #define N_VISITORS (int)(sizeof(visitors) / sizeof(visitors[0]))
@@ -91,14 +92,30 @@ static int in_user_file(const struct bl_rw *rw, CXCursor c)
 	return f && f == rw->main;
 }
 
+static enum CXChildVisitResult ktypes_cb(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct walk *w = data;
+
+	w->err = bl_ktypes_visit(w->rw->ktypes, c);
+	return w->err ? CXChildVisit_Break : CXChildVisit_Recurse;
+}
+
 /* Top-level declarations from the prelude are skipped whole: only the
- * user's file is rewritten. */
+ * user's file is rewritten. The headers included after the PCH (kernel
+ * shims, tracepoint records, the user's own) count for the kernel
+ * records in use. */
 static enum CXChildVisitResult top_cb(CXCursor c, CXCursor parent, CXClientData data)
 {
 	struct walk *w = data;
 
-	if (!in_user_file(w->rw, c))
-		return CXChildVisit_Continue;
+	if (!in_user_file(w->rw, c)) {
+		if (w->rw->ktypes && !bl_ktypes_in_file(w->rw->ktypes, c)) {
+			w->err = bl_ktypes_visit(w->rw->ktypes, c);
+			if (!w->err)
+				clang_visitChildren(c, ktypes_cb, data);
+		}
+		return w->err ? CXChildVisit_Break : CXChildVisit_Continue;
+	}
 	walk_cb(c, parent, data);
 	if (!w->err)
 		clang_visitChildren(c, walk_cb, data);
@@ -167,7 +184,7 @@ static int report(struct bl_rw *rw, const struct bl_compile_opts *o, char **warn
 }
 
 int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
-	       char **out, char **warnings, struct bl_err *e)
+	       char **out, char **warnings, struct bl_ktypes *kt, struct bl_err *e)
 {
 	struct bl_rw rw = { 0 };
 	char *text;
@@ -193,6 +210,10 @@ int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	if (err)
 		goto out;
 	rw.main = clang_getFile(rw.tu, BL_CC_MAIN);
+	/* Only with the PCH: without it, vmlinux.h's own declarations are
+	 * walked too, and the prelude is not pruned anyway. */
+	if (kt && env->pch_in_use && (kt->file = clang_getFile(rw.tu, o->vmlinux_h)))
+		rw.ktypes = kt;
 	err = report(&rw, o, warnings, e);
 	if (!err)
 		err = run_visitors(&rw, e);

@@ -15,6 +15,7 @@
 
 #include "edits.h"
 #include "env.h"
+#include "ktypes.h"
 
 struct bl_rw {
 	CXTranslationUnit tu;
@@ -27,6 +28,7 @@ struct bl_rw {
 	const char *vmlinux_h;	/* base name of this kernel's vmlinux.h, or NULL
 				 * with the real headers */
 	const struct bl_compile_opts *opts;
+	struct bl_ktypes *ktypes;	/* collects the kernel records in use, or NULL */
 };
 
 /* Whether the record declared at decl is the kernel's: from vmlinux.h, or
@@ -48,6 +50,7 @@ extern const struct bl_rw_visitor bl_rw_deref;    /* kernel pointer reads (rw_de
 extern const struct bl_rw_visitor bl_rw_license;  /* default license (rw_progs.c) */
 extern const struct bl_rw_visitor bl_rw_printk;   /* printk format check (rw_printk.c) */
 extern const struct bl_rw_visitor bl_rw_packet;   /* packet header fields (rw_packet.c) */
+extern const struct bl_rw_visitor bl_rw_ktypes;   /* kernel records in use (rw_ktypes.c) */
 
 /* Offset of loc in the user's file (where the tokens are for macro
  * arguments, where the macro is used for macro bodies); -1 when it is in
@@ -57,9 +60,11 @@ long bl_rw_offset(const struct bl_rw *rw, CXSourceLocation loc);
 int bl_rw_extent(const struct bl_rw *rw, CXCursor c, size_t *start, size_t *end);
 
 /* Rewrites o->text. *out: the plain C text (malloc'd); *warnings: clang's
- * warnings or NULL. Errors: -EINVAL with e->msg "compile failed: <first
+ * warnings or NULL. kt, unless NULL, receives the kernel records the
+ * program needs complete (ktypes.h), also those of the headers it
+ * includes. Errors: -EINVAL with e->msg "compile failed: <first
  * error>" and e->log all diagnostics; -ESTALE when env's PCH did not load. */
 int bl_rewrite(const struct bl_cc_env *env, const struct bl_compile_opts *o,
-	       char **out, char **warnings, struct bl_err *e);
+	       char **out, char **warnings, struct bl_ktypes *kt, struct bl_err *e);
 
 #endif

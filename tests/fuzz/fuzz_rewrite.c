@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.text = text;
 	if (bl_cc_env_init(&env, &o, &e) == 0) {
 		bl_pch_use(&env, &o, pch, sizeof(pch));
-		bl_rewrite(&env, &o, &out, &warnings, &e);
+		bl_rewrite(&env, &o, &out, &warnings, NULL, &e);
 		bl_cc_env_free(&env);
 	}
 	free(out);

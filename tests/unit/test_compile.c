@@ -176,17 +176,24 @@ static void test_errors(void)
 		     "prog.c:5:4: error: no member named 'lookupp'");
 }
 
-/* The precompiled prelude next to vmlinux.h: its path (glob), or "". */
-static void find_pch(char *path, size_t len)
+/* A file next to vmlinux.h: <stem>.<key><suffix> (glob), or "". */
+static void find_next_to_vmlinux(const char *suffix, char *path, size_t len)
 {
 	char pattern[4200];
 	glob_t g;
 
 	*path = '\0';
-	snprintf(pattern, sizeof(pattern), "%.*s.*.pch", (int)(strlen(vmlinux) - 2), vmlinux);
+	snprintf(pattern, sizeof(pattern), "%.*s.*[0-9a-f]%s", (int)(strlen(vmlinux) - 2), vmlinux,
+		 suffix);
 	if (!glob(pattern, 0, NULL, &g) && g.gl_pathc == 1)
 		snprintf(path, len, "%s", g.gl_pathv[0]);
 	globfree(&g);
+}
+
+/* The precompiled prelude next to vmlinux.h: its path, or "". */
+static void find_pch(char *path, size_t len)
+{
+	find_next_to_vmlinux(".pch", path, len);
 }
 
 static long file_size(const char *path)
@@ -239,6 +246,103 @@ static void test_pch(void)
 	expect_ok_flags("include path", "-I/nonexistent");
 	expect_error("error through the PCH", "BPF_HASH(m);\nint f(void *ctx) {\n\tm.nope(1);\n}\n",
 		     "prog.c:3:4: error: no member named 'nope'");
+}
+
+/* The pruned prelude (compile/skel.h): the earlier compiles' workers
+ * build it once their results are sent. */
+static void wait_skel(char *path, size_t len)
+{
+	int i;
+
+	*path = '\0';
+	for (i = 0; i < 600 && !*path; i++) {
+		find_next_to_vmlinux(".skel*.pch", path, len);
+		if (!*path)
+			usleep(100 * 1000);
+	}
+}
+
+/* Whether the object's BTF has the struct, and has it complete. */
+static int btf_struct(const struct bl_compile_result *r, const char *name)
+{
+	struct bpf_object *obj = bpf_object__open_mem(r->elf, r->elf_size, NULL);
+	struct btf *btf = obj ? bpf_object__btf(obj) : NULL;
+	int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT) : -1;
+	int complete = id > 0 && btf_vlen(btf__type_by_id(btf, id)) > 0;
+
+	bpf_object__close(obj);
+	return complete;
+}
+
+/* The object's first program's instructions, as hex (malloc'd). */
+static char *insns_text(const struct bl_compile_result *r)
+{
+	struct bpf_object *obj = bpf_object__open_mem(r->elf, r->elf_size, NULL);
+	struct bpf_program *p = obj ? bpf_object__next_program(obj, NULL) : NULL;
+	const unsigned char *b = p ? (const void *)bpf_program__insns(p) : NULL;
+	size_t i, n = p ? bpf_program__insn_cnt(p) * sizeof(struct bpf_insn) : 0;
+	char *out = calloc(1, 2 * n + 1);
+
+	for (i = 0; out && b && i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+	bpf_object__close(obj);
+	return out;
+}
+
+/* Reads through task_struct, a member of an unnamed union (file's f_path)
+ * and a kernel struct held by value; a map's key is a kernel struct the
+ * code never names. */
+static const char *const records_prog =
+	"BPF_CGROUP_STORAGE(cgs, u64);\n"
+	"int f(struct pt_regs *ctx, struct file *file) {\n"
+	"    struct task_struct *t = (struct task_struct *)bpf_get_current_task();\n"
+	"    struct qstr q = file->f_path.dentry->d_name;\n"
+	"    return t->real_parent->tgid + q.len;\n"
+	"}\n";
+
+/* Its object's instructions (malloc'd), or NULL. */
+static char *compile_records(const char *name, int want_pruned)
+{
+	struct bl_compile_result r;
+	struct bl_err e = { 0 };
+	int rc = compile(records_prog, &r, &e);
+	char *insns;
+
+	CHECK(rc == 0, "%s: %s\n%s", name, e.msg, e.log ? e.log : "");
+	if (rc)
+		return NULL;
+	CHECK(r.pruned == want_pruned, "%s: pruned %d", name, r.pruned);
+	CHECK(btf_struct(&r, "task_struct") && btf_struct(&r, "qstr") && btf_struct(&r, "file") &&
+	      btf_struct(&r, "bpf_cgroup_storage_key"), "%s: records in use not complete in BTF", name);
+	insns = insns_text(&r);
+	api->result_free(&r);
+	bl_err_clear(&e);
+	return insns;
+}
+
+/* Code generation sees complete only the kernel records a program uses,
+ * and makes the same instructions as with all of them (the BTF has fewer
+ * records complete); the full prelude still decides when the pruned one
+ * fails. */
+static void test_pruned(void)
+{
+	char skel[4200], *pruned, *full;
+
+	wait_skel(skel, sizeof(skel));
+	CHECK(*skel && file_size(skel) > (1 << 20), "no pruned prelude next to %s", vmlinux);
+	if (!*skel)
+		return;
+	pruned = compile_records("pruned prelude", 1);
+	setenv("BPFLUA_NO_PCH", "1", 1);
+	full = compile_records("text prelude", 0);
+	unsetenv("BPFLUA_NO_PCH");
+	CHECK(pruned && full && *full && !strcmp(pruned, full), "instructions differ:\n%s\n%s",
+	      pruned ? pruned : "", full ? full : "");
+	free(pruned);
+	free(full);
+	CHECK(!truncate(skel, 100), "truncate %s", skel);
+	free(compile_records("damaged pruned prelude", 0));
+	CHECK(file_size(skel) != 100, "the damaged pruned prelude is still there");
 }
 
 static void remove_cache(const char *dir)
@@ -677,6 +781,7 @@ int main(void)
 	test_programs();
 	test_errors();
 	test_pch();
+	test_pruned();
 	test_probe_args();
 	test_num_cpus();
 	test_deref();
