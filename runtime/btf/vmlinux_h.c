@@ -20,38 +20,33 @@
 #include "kstruct.h"
 
 /* Bump when the generated text changes, so old cached headers are not reused. */
-#define GENERATOR_VERSION 3
+#define GENERATOR_VERSION 4
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
 	vfprintf(ctx, fmt, args);
 }
 
-/* Every pointer to a function becomes a void pointer. A BPF program can
- * read, compare or print a kernel function pointer but never call one, and
- * the prototypes chain kernel types together: clang (14) converts, and with
- * -g describes, every record reachable from a type a program uses, through
- * the parameters of every ops table's members. Without them a program
- * touching task_struct compiles in about 70% of the time. Kernel functions
- * (kfuncs, fentry targets) keep their prototypes, and so (for now) do the
- * few pointers to a typedef'd function type (PTR -> TYPEDEF -> FUNC_PROTO),
- * since only modifiers are skipped here. */
+/* Every pointer to a function (through modifiers and typedefs) becomes a
+ * void pointer. A BPF program can read, compare or print a kernel function
+ * pointer but never call one, and the prototypes chain kernel types
+ * together: clang (14) converts, and with -g describes, every record
+ * reachable from a type a program uses, through the parameters of every ops
+ * table's members. Without them a program touching task_struct compiles in
+ * about 70% of the time. Kernel functions (kfuncs, fentry targets) and
+ * typedefs of function types keep their prototypes. */
 static void void_function_pointers(struct btf *btf)
 {
 	__u32 i, n = btf__type_cnt(btf);
 
 	for (i = 1; i < n; i++) {
 		struct btf_type *t = (struct btf_type *)btf__type_by_id(btf, i);
-		const struct btf_type *to;
-		__u32 id;
+		int to;
 
 		if (!btf_is_ptr(t))
 			continue;
-		id = t->type;
-		to = btf__type_by_id(btf, id);
-		while (to && (btf_is_const(to) || btf_is_volatile(to) || btf_is_restrict(to)))
-			to = btf__type_by_id(btf, id = to->type);
-		if (to && btf_is_func_proto(to))
+		to = btf__resolve_type(btf, t->type);
+		if (to > 0 && btf_is_func_proto(btf__type_by_id(btf, to)))
 			t->type = 0;
 	}
 }
