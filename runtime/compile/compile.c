@@ -132,13 +132,16 @@ static int compile(const struct bl_compile_opts *o, struct bl_compile_result *ou
 }
 
 /* In the worker, once a compile's result is sent: the pruned prelude
- * (skel.h), if this PCH has none yet. */
+ * (skel.h), if this PCH has none yet. Not at once: a run that ends within
+ * the second (bpflua -e) takes its worker with it before it has written
+ * anything, and leaves the build to one that lasts. */
 static void after_compile(const struct bl_compile_opts *o)
 {
 	struct bl_err e = { 0 };
 	struct bl_cc_env env;
 	char pch[4096];
 
+	sleep(1);
 	if (bl_cc_env_init(&env, o, &e)) {
 		bl_err_clear(&e);
 		return;

@@ -8,9 +8,9 @@
  * files live next to the PCH: <stem>.<key>.skel<version>.h and .pch.
  *
  * It is built once per PCH, by the worker of a compile that found it
- * missing, after that compile's result was sent (bl_skel_build); until
- * then, and whenever code generation fails with it, compiles use the full
- * prelude.
+ * missing, a second after that compile's result was sent (compile.c's
+ * after_compile); until then, and whenever code generation fails with it,
+ * compiles use the full prelude.
  */
 #ifndef BL_COMPILE_SKEL_H
 #define BL_COMPILE_SKEL_H
