@@ -166,7 +166,8 @@ int bl_ktypes_header(struct bl_ktypes *k, const char *text, size_t len, char **o
 
 	if (!f)
 		return -ENOMEM;
-	qsort(k->v, k->n, sizeof(*k->v), bl_krec_cmp);
+	if (k->n)
+		qsort(k->v, k->n, sizeof(*k->v), bl_krec_cmp);
 	fputs(head, f);
 	for (i = 0; i < k->n; i++) {
 		const struct bl_krec *r = &k->v[i];

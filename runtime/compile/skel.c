@@ -215,7 +215,8 @@ static void write_pruned(struct scan *s, FILE *f)
 	size_t pos = 0, i;
 	char name[256];
 
-	qsort(s->kept.v, s->kept.n, sizeof(*s->kept.v), bl_krec_cmp);
+	if (s->kept.n)
+		qsort(s->kept.v, s->kept.n, sizeof(*s->kept.v), bl_krec_cmp);
 	for (i = 0; i < s->n; i++) {
 		const struct bl_krec *d = &s->defs[i];
 		unsigned end = bl_ktypes_semicolon(t, s->len, d->end);
@@ -224,7 +225,7 @@ static void write_pruned(struct scan *s, FILE *f)
 		if (!end || d->start < pos || bl_ktypes_name(t, d, name, sizeof(name)))
 			continue;
 		fwrite(t + pos, 1, d->start - pos, f);
-		if (bsearch(d, s->kept.v, s->kept.n, sizeof(*d), bl_krec_cmp))
+		if (s->kept.n && bsearch(d, s->kept.v, s->kept.n, sizeof(*d), bl_krec_cmp))
 			fprintf(f, "%.*s\n#define " BL_KTYPES_GUARD "%s\n", (int)(end - d->start),
 				t + d->start, name);
 		else
