@@ -17,6 +17,13 @@ const volatile int __bl_nargs = 0;
 
 #define __BL_REGS(ctx) __PT_REGS_CAST((struct pt_regs *)(ctx))
 
+/* The records these macros read, held by value in a declaration of
+ * nothing: the rewriter writes the macros into programs, where no cursor
+ * shows what they read, so the pruned prelude code generation uses
+ * (runtime/compile/skel.h) keeps what this prelude code holds. */
+void __bl_regs_records(struct pt_regs, struct trace_event_raw_sys_enter,
+		       struct trace_event_raw_sys_exit);
+
 /* A ctx load LLVM may not merge with the other flavors' loads: merged, they
  * become one load at a computed offset (a phi of field offsets), which the
  * verifier rejects as a "modified ctx ptr". An asm statement with operands

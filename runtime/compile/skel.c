@@ -132,11 +132,6 @@ static void add_def(struct scan *s, CXCursor c)
 	clang_getFileLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &d.end);
 	if (d.start >= s->len || bl_ktypes_name(s->text, &d, name, sizeof(name)))
 		return;
-	/* What the macros of bpflua/regs.h read: the rewriter writes them
-	 * into programs that read probe arguments, never into their text. */
-	if (!strcmp(name, "pt_regs") || !strcmp(name, "trace_event_raw_sys_enter") ||
-	    !strcmp(name, "trace_event_raw_sys_exit"))
-		bl_ktypes_need(&s->kept, clang_getCursorType(c));
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 4096;
 		struct bl_krec *v = realloc(s->defs, cap * sizeof(*v));
