@@ -36,9 +36,8 @@ static __always_inline unsigned int bpf_num_cpus(void)
 }
 
 /* A read of kernel memory the rewriter found in the program (rw_deref.c):
- * lvalue's address is computed, never loaded from. vmlinux.h's records
- * carry preserve_access_index, so the address is CO-RE relocated without
- * bpf_core_read()'s builtin (which can't nest, and reads do). */
+ * lvalue's address is computed, never loaded from, at the offsets of the
+ * headers compiled against. */
 #define __bl_kread(lvalue) ({							\
 	__typeof__(lvalue) __bl_kv;						\
 	bpf_probe_read_kernel((void *)&__bl_kv, sizeof(__bl_kv), &(lvalue));	\

@@ -8,8 +8,8 @@
  * Pipeline: rewrite.c (libclang: parse, find BCC dialect constructs, emit
  * plain C that keeps the user's line numbers, note the kernel records in
  * use: ktypes.h) -> codegen.cpp (clang/LLVM C++ API: plain C -> BPF ELF in
- * memory, with BTF for maps and CO-RE; against the pruned prelude, skel.h,
- * when it is built).
+ * memory, with BTF for maps, and CO-RE relocations where the program asks
+ * for them; against the pruned prelude, skel.h, when it is built).
  *
  * Everything the compiled program includes is in memory: the embedded
  * bpf-headers/ and libbpf's BPF-side headers, plus vmlinux.h read from the

@@ -148,15 +148,9 @@ int bl_krec_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* Prologue and epilogue as vmlinux.h's own (runtime/btf/vmlinux_h.c):
- * CO-RE relocations for every access. */
-static const char head[] =
-	"#pragma clang system_header\n"
-	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n"
-	"#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)\n"
-	"#endif\n";
-static const char tail[] =
-	"#ifndef BPF_NO_PRESERVE_ACCESS_INDEX\n#pragma clang attribute pop\n#endif\n";
+/* A system header, as vmlinux.h is included from the -isystem directory. */
+static const char head[] = "#pragma clang system_header\n";
+static const char tail[] = "";
 
 int bl_ktypes_header(struct bl_ktypes *k, const char *text, size_t len, char **out)
 {

@@ -63,7 +63,7 @@ static uint64_t pch_key(const struct bl_cc_env *env)
 /* Macros vmlinux.h (runtime/btf/vmlinux_h.c) tests or defines; the other
  * headers are in env->files. */
 static const char *const vmlinux_h_macros[] = {
-	"BPF_NO_PRESERVE_ACCESS_INDEX", "__VMLINUX_H__", "DNAME_INLINE_LEN", NULL,
+	"__VMLINUX_H__", "DNAME_INLINE_LEN", NULL,
 };
 
 static int is_ident(char c)

@@ -4,10 +4,9 @@
  * In a kprobe a kernel pointer is a plain number to the verifier: loading
  * through it is refused, so BCC turns such reads into bpf_probe_read. Here
  * __bl_kread(lvalue) (bpflua/helpers.h) copies the lvalue with
- * bpf_core_read(&v, sizeof(v), &lvalue): the address is computed, never
- * loaded from, and is CO-RE relocated since vmlinux.h's records carry
- * preserve_access_index (the kernel's real headers' do not: their offsets
- * are used as they are, as in BCC).
+ * bpf_probe_read_kernel(&v, sizeof(v), &lvalue): the address is computed,
+ * never loaded from, at the offsets of the headers compiled against
+ * (vmlinux.h's are this kernel's: runtime/btf/vmlinux_h.h), as in BCC.
  *
  * What is rewritten: a scalar, pointer or record lvalue, read (not assigned, not
  * incremented, not under & or sizeof), reached through `->`, `*` or `[i]`

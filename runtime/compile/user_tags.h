@@ -8,8 +8,9 @@
  * to `struct NAME___bl_user`: the prepass turns the two tokens into one
  * identifier of the same length (`struct_NAME`, so lines and columns stay
  * the user's), and a header included after the prelude defines it as
- * `struct NAME___bl_user`. The kernel's record keeps its name and its
- * CO-RE relocations; the program's record has the program's layout.
+ * `struct NAME___bl_user`. The kernel's record keeps its name (and CO-RE,
+ * where the program asks for it); the program's record has the program's
+ * layout.
  */
 #ifndef BL_COMPILE_USER_TAGS_H
 #define BL_COMPILE_USER_TAGS_H
