@@ -71,6 +71,7 @@ static int compile(const struct bl_compile_opts *opts, int cancel_fd,
 			return err;
 		o.kernel_header = kheader;
 	}
+	o.no_pch = getenv("BPFLUA_NO_PCH") != NULL;
 	err = bl_compile_in_worker(cc, &o, cancel_fd, &r, e);
 	free(kheader);
 	if (err)

@@ -9,26 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "fdio.h"
+#include "compile_wire.h"
 
 #define DEFAULT_TIMEOUT_S 120
 #define DEFAULT_MEMORY_MIB 2048
-#define EXIT_STACK 87           /* the worker's stack overflowed */
-#define ALT_STACK_SIZE (64 * 1024)
-
-/* What the worker writes: this header, then msg, log, the object, the
- * rewritten text and the warnings. */
-struct result_hdr {
-	int32_t rc, pruned;
-	uint32_t msg_len, log_len, rewritten_len, warnings_len;
-	uint64_t elf_size;
-};
+#define EXIT_STACK 87           /* the worker's stack overflowed (compile_serve.c) */
 
 static long env_limit(const char *name, long dflt)
 {
@@ -40,128 +30,6 @@ static long env_limit(const char *name, long dflt)
 		return dflt;
 	v = strtol(s, &end, 10);
 	return *end || v <= 0 ? dflt : v;
-}
-
-/* ---- the worker ---- */
-
-static uintptr_t stack_top;
-static rlim_t stack_size;
-
-/* A fault within the main stack's reach (or just below it) is the stack
- * running out: say so by the exit status. Anything else dies as it was. */
-static void on_segv(int sig, siginfo_t *si, void *uc)
-{
-	uintptr_t a = (uintptr_t)si->si_addr;
-
-	if (a < stack_top && a + stack_size + (1 << 20) > stack_top)
-		_exit(EXIT_STACK);
-	signal(sig, SIG_DFL);
-}
-
-static void watch_stack(void)
-{
-	static char alt[ALT_STACK_SIZE];
-	stack_t ss = { .ss_sp = alt, .ss_size = sizeof(alt) };
-	struct sigaction sa = { 0 };
-	struct rlimit rl;
-	char here;
-
-	stack_top = (uintptr_t)&here;
-	stack_size = getrlimit(RLIMIT_STACK, &rl) || rl.rlim_cur == RLIM_INFINITY ?
-		(8 << 20) : rl.rlim_cur;
-	sa.sa_sigaction = on_segv;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	sigemptyset(&sa.sa_mask);
-	if (!sigaltstack(&ss, NULL))
-		sigaction(SIGSEGV, &sa, NULL);
-}
-
-/* The address space may grow by limit MiB from what the fork inherited. */
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
-
-static rlim_t limit_bytes;
-
-/* Under AddressSanitizer (make SANITIZE=1) the limit is hit inside its
- * allocator, which dies instead of failing the allocation: a death with the
- * address space at the limit is the limit, reported as such. It may die
- * holding its allocator's lock, so this must not allocate (fopen would
- * wait for that lock forever): a read into the stack. */
-static void asan_death(void)
-{
-	char buf[64];
-	unsigned long pages;
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	pages = strtoul(buf, NULL, 10);
-	if (limit_bytes && pages * sysconf(_SC_PAGESIZE) + (64UL << 20) >= limit_bytes)
-		_exit(BL_COMPILER_EXIT_NOMEM);
-}
-#endif
-
-static void limit_memory(long mib)
-{
-	unsigned long pages = 0;
-	struct rlimit rl;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu", &pages) != 1)
-			pages = 0;
-		fclose(f);
-	}
-	rl.rlim_cur = rl.rlim_max = pages * sysconf(_SC_PAGESIZE) + ((rlim_t)mib << 20);
-	setrlimit(RLIMIT_AS, &rl);
-#if defined(__SANITIZE_ADDRESS__)
-	limit_bytes = rl.rlim_cur;
-	__sanitizer_set_death_callback(asan_death);
-#endif
-}
-
-static size_t slen(const char *s)
-{
-	return s ? strlen(s) : 0;
-}
-
-static void worker(int fd, pid_t parent, const struct bl_compiler_api *cc,
-		   const struct bl_compile_opts *o, long mem_mib)
-{
-	struct bl_compile_result r = { 0 };
-	struct result_hdr h = { 0 };
-	struct bl_err e = { 0 };
-
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-		_exit(1);
-	watch_stack();
-	limit_memory(mem_mib);
-	cc->worker_init();
-	h.rc = cc->compile(o, &r, &e);
-	h.pruned = r.pruned;
-	h.msg_len = strlen(e.msg);
-	h.log_len = slen(e.log);
-	h.elf_size = h.rc ? 0 : r.elf_size;
-	h.rewritten_len = slen(r.rewritten);
-	h.warnings_len = slen(r.warnings);
-	if (bl_write_all(fd, &h, sizeof(h)) || bl_write_all(fd, e.msg, h.msg_len) ||
-	    bl_write_all(fd, e.log, h.log_len) || bl_write_all(fd, r.elf, h.elf_size) ||
-	    bl_write_all(fd, r.rewritten, h.rewritten_len) ||
-	    bl_write_all(fd, r.warnings, h.warnings_len))
-		_exit(1);
-	if (!h.rc) {
-		close(fd);
-		cc->after_compile(o);
-	}
-	_exit(0);
 }
 
 /* ---- bpflua's side ---- */
@@ -222,8 +90,8 @@ static int take(int fd, struct collect *c)
 	if (n < 0)
 		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
 	c->len += n;
-	if (!c->want && c->len >= sizeof(struct result_hdr)) {
-		struct result_hdr h;
+	if (!c->want && c->len >= sizeof(struct bl_wire_result)) {
+		struct bl_wire_result h;
 
 		memcpy(&h, c->buf, sizeof(h));
 		c->want = sizeof(h) + (size_t)h.msg_len + h.log_len + h.elf_size +
@@ -267,7 +135,7 @@ static char *dup_part(const char *p, size_t n)
 
 static int unpack(const struct collect *c, struct bl_compile_result *r, struct bl_err *e)
 {
-	struct result_hdr h;
+	struct bl_wire_result h;
 	const char *p = c->buf + sizeof(h);
 
 	memcpy(&h, c->buf, sizeof(h));
@@ -313,19 +181,100 @@ static int died(int status, long mem_mib, struct bl_err *e)
 		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-static int finish(pid_t pid, int err, enum outcome how, const struct collect *c,
-		  long timeout_s, long mem_mib, struct bl_compile_result *r, struct bl_err *e)
+/* The worker in service (none: pid 0), kept from one compile to the next. */
+static struct {
+	pid_t pid;
+	int fd;
+} cur;
+
+enum end { LEAVE, KILL, WAIT };
+
+/* Ends the service of the worker in cur. LEAVE: it sent its last result
+ * and exits on its own (tearing down LLVM's memory takes a while, and it
+ * may be building a cache file: compile.h's after_compile), reaped at a
+ * later compile. KILL: now. WAIT: it is ending by itself. Returns its
+ * status when it was waited for. */
+static int retire(enum end how)
 {
 	int status = 0;
 
+	close(cur.fd);
+	if (how == KILL)
+		kill(cur.pid, SIGKILL);
+	if (how == LEAVE)
+		reap_later(cur.pid);
+	else
+		while (waitpid(cur.pid, &status, 0) < 0 && errno == EINTR)
+			;
+	cur.pid = 0;
+	cur.fd = -1;
+	return status;
+}
+
+static int spawn(const struct bl_compiler_api *cc, struct bl_err *e)
+{
+	pid_t self = getpid();
+	int sv[2], err;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return bl_errf(e, errno, "compile: socketpair: %s", strerror(errno));
+	cur.pid = fork();
+	if (cur.pid < 0) {
+		err = errno;
+		close(sv[0]);
+		close(sv[1]);
+		cur.pid = 0;
+		return bl_errf(e, err, "compile: fork: %s", strerror(err));
+	}
+	if (cur.pid == 0) {
+		close(sv[0]);
+		bl_compile_serve(sv[1], self, cc);
+	}
+	close(sv[1]);
+	cur.fd = sv[0];
+	return 0;
+}
+
+/* An idle worker says nothing: one that did (or hung up) was killed from
+ * outside meanwhile, and a new one takes the compile. */
+static void drop_if_gone(void)
+{
+	struct pollfd p = { cur.fd, POLLIN, 0 };
+
+	if (cur.pid && poll(&p, 1, 0) != 0)
+		retire(KILL);
+}
+
+/* The request goes to the worker in service, or to a new one. */
+static int send_request(const struct bl_compiler_api *cc, const struct bl_compile_opts *o,
+			long mem_mib, struct bl_err *e)
+{
+	int err, tries;
+
+	drop_if_gone();
+	for (tries = 0; tries < 2; tries++) {
+		if (!cur.pid && (err = spawn(cc, e)))
+			return err;
+		err = bl_wire_send_request(cur.fd, o, mem_mib);
+		if (!err)
+			return 0;
+		retire(KILL);
+	}
+	return bl_errf(e, -err, "compile: sending the program to the compiler: %s",
+		       strerror(-err));
+}
+
+static int finish(int err, enum outcome how, const struct collect *c, long timeout_s,
+		  long mem_mib, struct bl_compile_result *r, struct bl_err *e)
+{
+	int status;
+
 	if (!err && how == DONE && c->want && c->len >= c->want) {
-		reap_later(pid);
+		if (((const struct bl_wire_result *)c->buf)->last)
+			retire(LEAVE);
 		return unpack(c, r, e);
 	}
-	if (err || how != DONE)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	status = retire(err || how != DONE ? KILL : WAIT);
 	if (err)
 		return bl_errf(e, -err, "compile: reading the compiler's result: %s", strerror(-err));
 	if (how == CANCELLED)
@@ -346,28 +295,15 @@ int bl_compile_in_worker(const struct bl_compiler_api *cc, const struct bl_compi
 	long mem_mib = env_limit("BPFLUA_COMPILE_MEMORY", DEFAULT_MEMORY_MIB);
 	struct collect c = { 0 };
 	enum outcome how = DONE;
-	pid_t pid, self = getpid();
-	int fds[2], err;
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	reap_exited();
-	if (pipe2(fds, O_CLOEXEC))
-		return bl_errf(e, errno, "compile: pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0) {
-		err = errno;
-		close(fds[0]);
-		close(fds[1]);
-		return bl_errf(e, err, "compile: fork: %s", strerror(err));
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		worker(fds[1], self, cc, o, mem_mib);
-	}
-	close(fds[1]);
-	err = wait_result(fds[0], cancel_fd, now_ms() + timeout_s * 1000, &c, &how);
-	close(fds[0]);
-	err = finish(pid, err, how, &c, timeout_s, mem_mib, r, e);
+	err = send_request(cc, o, mem_mib, e);
+	if (err)
+		return err;
+	err = wait_result(cur.fd, cancel_fd, now_ms() + timeout_s * 1000, &c, &how);
+	err = finish(err, how, &c, timeout_s, mem_mib, r, e);
 	free(c.buf);
 	return err;
 }

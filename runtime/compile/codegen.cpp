@@ -77,6 +77,11 @@ const char *const pch_flags[] = {
 	"-x", "c-header", BL_CC_PRELUDE,
 };
 
+// Whether this process must not compile again (bl_codegen_reusable): LLVM
+// holds a CO-RE program's relocations (note_core_relocations), or recovered
+// from a crash or fatal error, leaking what the compile held.
+bool spent;
+
 // The reason of an LLVM fatal error in the compile running on this thread.
 thread_local std::string *fatal_reason;
 
@@ -174,6 +179,7 @@ int run_safely(const std::function<int()> &fn, const char *name, struct bl_err *
 	fatal_reason = nullptr;
 	if (ok)
 		return err;
+	spent = true;
 	if (reason.empty())
 		return bl_errf(e, EINVAL, "compile failed: LLVM crashed (signal %d)",
 			       crc.RetCode - 128);
@@ -336,6 +342,10 @@ struct Job {
 		if (!inv)
 			return false;
 		inv->getDiagnosticOpts().ShowColors = false;
+		// The driver's -disable-free leaks the AST and the mapped PCH
+		// (5 MB a compile), as a one-shot clang may: a worker compiles
+		// many programs (compile_worker.h).
+		inv->getFrontendOpts().DisableFree = false;
 		ci.setInvocation(inv);
 		ci.setDiagnostics(diags.get());
 		ci.createFileManager(vfs);
@@ -455,6 +465,17 @@ struct BackendErrors : public llvm::DiagnosticHandler {
 	}
 };
 
+// LLVM 14's BPF back end keeps each CO-RE relocation it makes in a static
+// table (BPFAbstractMemberAccess's GEPGlobals), keyed by type and access
+// path, across modules: a later module with the same access gets a global
+// of this one, freed by then, and crashes. Those globals carry btf_ama.
+void note_core_relocations(const llvm::Module &m)
+{
+	for (const llvm::GlobalVariable &g : m.globals())
+		if (g.hasAttribute("btf_ama"))
+			spent = true;
+}
+
 // The object, as clang's back end would make it (with KeepBtf), from a
 // module clang has optimised, or from the host's unoptimised one (the real
 // headers) made into a BPF module first.
@@ -472,6 +493,7 @@ int emit_bpf(llvm::Module &m, bool host, llvm::SmallVectorImpl<char> &obj, struc
 		retarget(m, tm.get());
 		optimize(m, tm.get());
 	}
+	note_core_relocations(m);
 	llvm::TargetLibraryInfoImpl tlii(tm->getTargetTriple());
 	auto *mmi = new llvm::MachineModuleInfoWrapperPass(
 		static_cast<llvm::LLVMTargetMachine *>(tm.get()));
@@ -549,6 +571,11 @@ extern "C" const char *bl_codegen_resource_dir(void)
 			dir = clang::driver::Driver::GetResourcesPath(info.dli_fname);
 	});
 	return dir.c_str();
+}
+
+extern "C" int bl_codegen_reusable(void)
+{
+	return !spent;
 }
 
 extern "C" void bl_codegen_init(void)

@@ -19,6 +19,11 @@ extern "C" {
 int bl_codegen(const struct bl_cc_env *env, const struct bl_compile_opts *o,
 	       const char *text, void **elf, size_t *size, struct bl_err *e);
 
+/* 0 once this process must not compile again: it made an object with
+ * CO-RE relocations, which LLVM 14 keeps in a static table a later compile
+ * would read, or LLVM crashed or failed in it (codegen.cpp). */
+int bl_codegen_reusable(void);
+
 /* Registers the BPF target and LLVM's crash recovery, once per process;
  * done before the host forks its compile workers so they start with it. */
 void bl_codegen_init(void);

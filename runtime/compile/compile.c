@@ -131,10 +131,10 @@ static int compile(const struct bl_compile_opts *o, struct bl_compile_result *ou
 	return err;
 }
 
-/* In the worker, once a compile's result is sent: the pruned prelude
+/* Beside the worker, once a compile's result is sent: the pruned prelude
  * (skel.h), if this PCH has none yet. Not at once: a run that ends within
- * the second (bpflua -e) takes its worker with it before it has written
- * anything, and leaves the build to one that lasts. */
+ * the second (bpflua -e) takes its worker and this with it before anything
+ * is written, and leaves the build to one that lasts. */
 static void after_compile(const struct bl_compile_opts *o)
 {
 	struct bl_err e = { 0 };
@@ -167,6 +167,7 @@ static const struct bl_compiler_api api = {
 	.worker_init = bl_codegen_worker_init,
 	.compile = compile,
 	.after_compile = after_compile,
+	.reusable = bl_codegen_reusable,
 	.result_free = result_free,
 };
 

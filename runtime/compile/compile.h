@@ -3,7 +3,7 @@
  * The module (build/bpflua-compiler.so) is the only code that links clang and
  * LLVM. The main binary dlopen()s it only when a compile is needed (see
  * runtime/compiler.c), so running from a cached object never loads LLVM,
- * and runs each compile in a fork()ed worker (runtime/compile_worker.h):
+ * and runs compiles in a fork()ed worker (runtime/compile_worker.h):
  * compile() may crash, run out of memory or never end without harm.
  * Pipeline: rewrite.c (libclang: parse, find BCC dialect constructs, emit
  * plain C that keeps the user's line numbers, note the kernel records in
@@ -23,7 +23,7 @@
 
 #include "../err.h"
 
-#define BL_COMPILER_ABI 5
+#define BL_COMPILER_ABI 6
 
 /* A worker (runtime/compile_worker.h) that ran out of memory exits with this. */
 #define BL_COMPILER_EXIT_NOMEM 86
@@ -43,6 +43,8 @@ struct bl_compile_opts {
 	 * and kernel_header (kbuild.h). */
 	const char *kheaders_src;   /* srctree: include/linux/kconfig.h */
 	const char *kheaders_build; /* objtree: include/generated/ */
+	int no_pch;                 /* the prelude as text, never precompiled
+				     * ($BPFLUA_NO_PCH, read by the host) */
 };
 
 /* BCC's debug flags bpflua honours (BPF{debug=}); the one place they are
@@ -76,10 +78,13 @@ struct bl_compiler_api {
 	 * and caret), line numbers being those of the user's text. */
 	int (*compile)(const struct bl_compile_opts *opts,
 		       struct bl_compile_result *out, struct bl_err *e);
-	/* In the worker, after a successful compile's result was sent: cache
-	 * work nobody waits for (the pruned prelude, compile/skel.h). The
-	 * worker may be killed meanwhile. */
+	/* In a child of the worker, after the worker's first successful
+	 * compile's result was sent: cache work nobody waits for (the pruned
+	 * prelude, compile/skel.h). It may be killed meanwhile. */
 	void (*after_compile)(const struct bl_compile_opts *opts);
+	/* 0 once the process must not compile again (codegen.h:
+	 * bl_codegen_reusable); a worker then exits after its result. */
+	int (*reusable)(void);
 	void (*result_free)(struct bl_compile_result *r);
 };
 

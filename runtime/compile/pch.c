@@ -189,7 +189,7 @@ int bl_pch_use(struct bl_cc_env *env, const struct bl_compile_opts *o, char *pat
 {
 	/* The real headers (kbuild.h) are not precompiled: which of them a
 	 * program includes is its own choice, and the tree may change. */
-	if (env->kheaders || getenv("BPFLUA_NO_PCH") || !cflags_allow_pch(env, o) ||
+	if (env->kheaders || o->no_pch || !cflags_allow_pch(env, o) ||
 	    pch_path(env, o->vmlinux_h, path, len))
 		return 0;
 	if (access(path, R_OK) && bl_pch_build(env, path))
