@@ -3,7 +3,7 @@
  *
  *   request: struct bl_wire_request, then n_strs strings, each a u32
  *            length (BL_WIRE_NULL for NULL) and its bytes: the options'
- *            strings in the order of bl_wire_request_strs, then cflags
+ *            strings in the order BL_WIRE_FIXED_STRS lists, then cflags
  *   result:  struct bl_wire_result, then msg, log, the object, the
  *            rewritten text and the warnings
  */

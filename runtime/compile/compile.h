@@ -78,9 +78,10 @@ struct bl_compiler_api {
 	 * and caret), line numbers being those of the user's text. */
 	int (*compile)(const struct bl_compile_opts *opts,
 		       struct bl_compile_result *out, struct bl_err *e);
-	/* In a child of the worker, after the worker's first successful
-	 * compile's result was sent: cache work nobody waits for (the pruned
-	 * prelude, compile/skel.h). It may be killed meanwhile. */
+	/* In a child of the worker, once per worker, after a successful
+	 * compile that did not use the pruned prelude sent its result: cache
+	 * work nobody waits for (building that prelude, compile/skel.h). It
+	 * may be killed meanwhile. */
 	void (*after_compile)(const struct bl_compile_opts *opts);
 	/* 0 once the process must not compile again (codegen.h:
 	 * bl_codegen_reusable); a worker then exits after its result. */
