@@ -118,6 +118,18 @@ int bl_ktypes_visit(struct bl_ktypes *k, CXCursor c)
 	return k->nomem ? -ENOMEM : 0;
 }
 
+static enum CXChildVisitResult tree_cb(CXCursor c, CXCursor parent, CXClientData data)
+{
+	return bl_ktypes_visit(data, c) ? CXChildVisit_Break : CXChildVisit_Recurse;
+}
+
+int bl_ktypes_visit_tree(struct bl_ktypes *k, CXCursor c)
+{
+	if (!bl_ktypes_visit(k, c))
+		clang_visitChildren(c, tree_cb, k);
+	return k->nomem ? -ENOMEM : 0;
+}
+
 unsigned bl_ktypes_semicolon(const char *text, size_t len, unsigned end)
 {
 	const char *semi = end < len ? memchr(text + end, ';', len - end) : NULL;
@@ -150,7 +162,6 @@ int bl_krec_cmp(const void *a, const void *b)
 
 /* A system header, as vmlinux.h is included from the -isystem directory. */
 static const char head[] = "#pragma clang system_header\n";
-static const char tail[] = "";
 
 int bl_ktypes_header(struct bl_ktypes *k, const char *text, size_t len, char **out)
 {
@@ -172,7 +183,6 @@ int bl_ktypes_header(struct bl_ktypes *k, const char *text, size_t len, char **o
 		fprintf(f, "#ifndef " BL_KTYPES_GUARD "%s\n%.*s\n#endif\n", name,
 			(int)(end - r->start), text + r->start);
 	}
-	fputs(tail, f);
 	if (fclose(f)) {
 		free(buf);
 		return -ENOMEM;

@@ -36,6 +36,8 @@ struct bl_ktypes {
  * other than as a pointer cast. Records that are not vmlinux.h's count
  * only for what they hold. */
 int bl_ktypes_visit(struct bl_ktypes *k, CXCursor c);
+/* The same for c and every cursor under it (a whole declaration). */
+int bl_ktypes_visit_tree(struct bl_ktypes *k, CXCursor c);
 
 /* Adds the records a value of type t needs complete. */
 void bl_ktypes_need(struct bl_ktypes *k, CXType t);

@@ -92,14 +92,6 @@ static int in_user_file(const struct bl_rw *rw, CXCursor c)
 	return f && f == rw->main;
 }
 
-static enum CXChildVisitResult ktypes_cb(CXCursor c, CXCursor parent, CXClientData data)
-{
-	struct walk *w = data;
-
-	w->err = bl_ktypes_visit(w->rw->ktypes, c);
-	return w->err ? CXChildVisit_Break : CXChildVisit_Recurse;
-}
-
 /* Top-level declarations from the prelude are skipped whole: only the
  * user's file is rewritten. The headers included after the PCH (kernel
  * shims, tracepoint records, the user's own) count for the kernel
@@ -109,11 +101,8 @@ static enum CXChildVisitResult top_cb(CXCursor c, CXCursor parent, CXClientData 
 	struct walk *w = data;
 
 	if (!in_user_file(w->rw, c)) {
-		if (w->rw->ktypes && !bl_ktypes_in_file(w->rw->ktypes, c)) {
-			w->err = bl_ktypes_visit(w->rw->ktypes, c);
-			if (!w->err)
-				clang_visitChildren(c, ktypes_cb, data);
-		}
+		if (w->rw->ktypes && !bl_ktypes_in_file(w->rw->ktypes, c))
+			w->err = bl_ktypes_visit_tree(w->rw->ktypes, c);
 		return w->err ? CXChildVisit_Break : CXChildVisit_Continue;
 	}
 	walk_cb(c, parent, data);

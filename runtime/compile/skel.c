@@ -114,14 +114,6 @@ struct scan {
 	int nomem;
 };
 
-static enum CXChildVisitResult prelude_cb(CXCursor c, CXCursor parent, CXClientData data)
-{
-	struct scan *s = data;
-
-	s->nomem |= bl_ktypes_visit(&s->kept, c) != 0;
-	return CXChildVisit_Recurse;
-}
-
 static void add_def(struct scan *s, CXCursor c)
 {
 	CXSourceRange r = clang_getCursorExtent(c);
@@ -161,15 +153,13 @@ static enum CXChildVisitResult top_cb(CXCursor c, CXCursor parent, CXClientData 
 {
 	struct scan *s = data;
 
-	if (!bl_ktypes_in_file(&s->kept, c)) {
-		prelude_cb(c, parent, data);
-		clang_visitChildren(c, prelude_cb, data);
-	} else if (c.kind == CXCursor_TypedefDecl) {
+	if (!bl_ktypes_in_file(&s->kept, c))
+		s->nomem |= bl_ktypes_visit_tree(&s->kept, c) != 0;
+	else if (c.kind == CXCursor_TypedefDecl)
 		typedef_needs(s, c);
-	} else if ((c.kind == CXCursor_StructDecl || c.kind == CXCursor_UnionDecl) &&
-		   clang_isCursorDefinition(c)) {
+	else if ((c.kind == CXCursor_StructDecl || c.kind == CXCursor_UnionDecl) &&
+		   clang_isCursorDefinition(c))
 		add_def(s, c);
-	}
 	return s->nomem ? CXChildVisit_Break : CXChildVisit_Continue;
 }
 

@@ -7,10 +7,10 @@
  * the records its program needs (ktypes.h) in a header after it. Both
  * files live next to the PCH: <stem>.<key>.skel<version>.h and .pch.
  *
- * It is built once per PCH, by the worker of a compile that found it
- * missing, a second after that compile's result was sent (compile.c's
- * after_compile); until then, and whenever code generation fails with it,
- * compiles use the full prelude.
+ * It is built once per PCH, beside the compile worker (a child of it), a
+ * second after a compile that did not use it sent its result (compile.c's
+ * after_compile, runtime/compile_serve.c); until then, and whenever code
+ * generation fails with it, compiles use the full prelude.
  */
 #ifndef BL_COMPILE_SKEL_H
 #define BL_COMPILE_SKEL_H
