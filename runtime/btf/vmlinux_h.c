@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -22,10 +21,6 @@
 
 /* Bump when the generated text changes, so old cached headers are not reused. */
 #define GENERATOR_VERSION 5
-
-/* Another kernel's or generator version's files this old go when a new
- * header is generated (sweep_others). */
-#define STALE_SECS (24 * 3600)
 
 static void dump_printf(void *ctx, const char *fmt, va_list args)
 {
@@ -142,47 +137,6 @@ static int generate(const char *path, struct bl_err *e)
 	return err;
 }
 
-/* A header's files: vmlinux-*.h, its PCHs (compile/pch.c) and the pruned
- * prelude's copies and lock (compile/skel.c); not temporary files, which
- * cachetmp.h sweeps. */
-static int is_header_file(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(name, "vmlinux-", 8) || strstr(name, ".tmp"))
-		return 0;
-	return (n > 2 && !strcmp(name + n - 2, ".h")) || (n > 4 && !strcmp(name + n - 4, ".pch")) ||
-	       (n > 9 && !strcmp(name + n - 9, ".pch.lock"));
-}
-
-/* The files of other headers than path (<dir>/<stem>.h, whose own are
- * <stem>.h and <stem>.*) written STALE_SECS ago or more: a new kernel or a new
- * generator version would otherwise leave the old ones (a header, 12-14 MB
- * per precompiled prelude) for good. Younger ones may be another bpflua's
- * in use. Best effort. */
-static void sweep_others(const char *path)
-{
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t stem = strlen(base) - 2;
-	char dir[4096];
-	struct dirent *d;
-	struct stat st;
-	DIR *dh;
-
-	if (base == path || snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path) >=
-	    (int)sizeof(dir) || !(dh = opendir(dir)))
-		return;
-	while ((d = readdir(dh))) {
-		if (!is_header_file(d->d_name) ||
-		    (!strncmp(d->d_name, base, stem) && d->d_name[stem] == '.'))
-			continue;
-		if (!fstatat(dirfd(dh), d->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
-		    S_ISREG(st.st_mode) && st.st_mtime + STALE_SECS < time(NULL))
-			unlinkat(dirfd(dh), d->d_name, 0);
-	}
-	closedir(dh);
-}
-
 /* The private directory of the fallback: removed, with what the compiler
  * put next to the header (its PCH), when bpflua exits. */
 static char private_dir[4096];
@@ -251,8 +205,8 @@ int bl_vmlinux_h(char *path, size_t path_len, struct bl_err *e)
 		if (n < 0 || (size_t)n >= path_len)
 			err = bl_errf(&cache_err, ENAMETOOLONG, "vmlinux.h: path too long");
 	}
-	if (!err && access(path, R_OK) && !(err = generate(path, &cache_err)))
-		sweep_others(path);
+	if (!err && access(path, R_OK))
+		err = generate(path, &cache_err);
 	/* The kernel's BTF itself failing is not the cache's fault. */
 	if (err && !bl_kernel_btf(e))
 		err = -e->code;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,9 +56,10 @@ static uint64_t pch_key(const struct bl_cc_env *env)
 	return h;
 }
 
-/* Another build's PCH for the same kernel older than this is removed when a
- * new one is built, so the cache does not grow with every bpflua build;
- * younger ones may belong to a second bpflua in use at the same time. */
+/* Another build's, kernel's or vmlinux.h generator version's files older
+ * than this are removed when a new PCH is built, so the cache does not grow
+ * with every bpflua build, kernel or generator version; younger ones may
+ * belong to a second bpflua in use at the same time. */
 #define PCH_STALE_SECS (24 * 3600)
 
 /* Macros vmlinux.h (runtime/btf/vmlinux_h.c) tests or defines; the other
@@ -135,12 +137,28 @@ static int pch_path(const struct bl_cc_env *env, const char *vmlinux_h, char *pa
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* Other builds' files for this kernel (<stem>.<other key>.pch, and the
- * pruned prelude's: skel.h), unused for a day. Best effort. */
+/* A file built from a vmlinux.h (runtime/btf/vmlinux_h.c): the header,
+ * its PCHs and the pruned prelude's copies and lock (skel.h); not
+ * temporary files, which the host's cachetmp.h sweeps. */
+static int is_prelude_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(name, "vmlinux-", 8) || strstr(name, ".tmp"))
+		return 0;
+	return (n > 2 && !strcmp(name + n - 2, ".h")) || (n > 4 && !strcmp(name + n - 4, ".pch")) ||
+	       (n > 9 && !strcmp(name + n - 9, ".pch.lock"));
+}
+
+/* Every such file next to path (<stem>.<key>.pch) but this header's
+ * (<stem>.h) and this key's (<stem>.<key>.*), unused for a day: other
+ * builds', and other kernels' or generator versions' headers and what was
+ * built from them. Best effort. */
 static void remove_stale(const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	const char *dot = strchr(base, '.'), *key_end = dot ? strchr(dot + 1, '.') : NULL;
+	size_t stem = dot ? (size_t)(dot - base) : 0;
 	char dir[4096];
 	struct dirent *d;
 	struct stat st;
@@ -150,12 +168,11 @@ static void remove_stale(const char *path)
 	    (int)sizeof(dir) || !(dh = opendir(dir)))
 		return;
 	while ((d = readdir(dh))) {
-		/* This kernel's, another key's (<stem>.h has none). */
-		if (strncmp(d->d_name, base, dot - base + 1) ||
-		    !strchr(d->d_name + (dot - base) + 1, '.') ||
-		    !strncmp(d->d_name, base, key_end - base + 1))
+		if (!is_prelude_file(d->d_name) ||
+		    !strncmp(d->d_name, base, key_end - base + 1) ||
+		    (!strncmp(d->d_name, base, stem) && !strcmp(d->d_name + stem, ".h")))
 			continue;
-		if (!fstatat(dirfd(dh), d->d_name, &st, 0) &&
+		if (!fstatat(dirfd(dh), d->d_name, &st, AT_SYMLINK_NOFOLLOW) && S_ISREG(st.st_mode) &&
 		    st.st_mtime + PCH_STALE_SECS < time(NULL))
 			unlinkat(dirfd(dh), d->d_name, 0);
 	}
