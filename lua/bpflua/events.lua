@@ -102,17 +102,18 @@ end
 
 ---------------------------------------------------------------- t:event
 
--- Per table and per explicit type: { ptr = ctype *, kind } (weak keys).
+-- Per table and per explicit type: { ptr = ctype *, kind } (weak keys;
+-- a type string is never collected, so it stays as long as the process).
 local typecache = setmetatable({}, { __mode = "k" })
 
 local function event_type(ctype)
-  local ok, ct = pcall(ffi.typeof, ctype)
-  if not ok then
-    raise("event: bad ctype: " .. tostring(ct):gsub("^[^:]*:%d+: ", ""))
+  local c, err = tables.ctypes(ctype)
+  if not c then
+    raise("event: bad ctype: " .. tostring(err):gsub("^[^:]*:%d+: ", ""))
   end
-  local s = tostring(ct)
+  local s = tostring(c.ct)
   local int64 = s == "ctype<uint64_t>" or s == "ctype<int64_t>"
-  return { ptr = ffi.typeof("$ *", ct), kind = int64 and "int64" or "other" }
+  return { ptr = c.ptr, kind = int64 and "int64" or "other" }
 end
 
 local function table_event_type(self)
@@ -134,7 +135,7 @@ local function event(self, data, ctype)
     local byself = typecache[ctype]
     if not byself then
       byself = event_type(ctype)
-      if type(ctype) ~= "string" then typecache[ctype] = byself end
+      typecache[ctype] = byself
     end
     et = byself
   else

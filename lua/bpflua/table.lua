@@ -6,8 +6,8 @@
 --   t:clear(), t:zero(), t:len()
 --
 -- Key and value types come from the map's BTF as anonymous C types
--- (runtime/btf/ctype.c), one ffi ctype per map, so equal struct names in two
--- programs never clash. Integers come back as Lua numbers when exact
+-- (runtime/btf/ctype.c), one ffi ctype per type string, so equal struct
+-- names in two programs never clash. Integers come back as Lua numbers when exact
 -- (|v| <= 2^53), else as uint64_t/int64_t cdata; structs and arrays as cdata
 -- with fields by name. Keys and values may be given as a number, a cdata or
 -- a Lua table of fields. Every element goes through ffi.C.bl_map_* (ffi.h):
@@ -75,6 +75,24 @@ local function fallback_ctype(size)
   return "uint8_t[" .. size .. "]"
 end
 
+-- LuaJIT never frees a ctype and has room for 65536 of them, and each
+-- parse of an anonymous struct makes new ones (one per field too): the
+-- ctypes of a string are made once per process, however many BPF objects
+-- (a REPL session, a tool re-created in a loop) use the same type.
+local by_string = {}
+
+-- { ct, box (ct[1]), vla (ct[?]), ptr (ct *) }, or nil and LuaJIT's error.
+local function ctypes(ctype)
+  local c = by_string[ctype]
+  if c then return c end
+  local ok, ct = pcall(ffi.typeof, ctype)
+  if not ok then return nil, ct end
+  c = { ct = ct, box = ffi.typeof("$[1]", ct), vla = ffi.typeof("$[?]", ct),
+        ptr = ffi.typeof("$ *", ct) }
+  if type(ctype) == "string" then by_string[ctype] = c end
+  return c
+end
+
 -- { ct, str, size, kind, tree, box (ct[1]), vla (ct[?]) } for one side of
 -- a map; ctype may be a string, a ctype, or nil (then by size). `given`
 -- names the get_table argument it came from: then it must be a C type of
@@ -82,20 +100,21 @@ end
 local function typeinfo(ctype, size, given)
   if size == 0 then return nil end
   ctype = ctype or fallback_ctype(size)  -- no BTF type (queues, program arrays)
-  local ok, ct = pcall(ffi.typeof, ctype)
-  if given and not ok then
+  local c, err = ctypes(ctype)
+  if given and not c then
     args.error(string.format("get_table: %s '%s' is not a C type: %s", given,
-      tostring(ctype), tostring(ct):gsub("^[^:]*:%d+: ", "")))
+      tostring(ctype), tostring(err):gsub("^[^:]*:%d+: ", "")))
   end
-  if given and ffi.sizeof(ct) ~= size then
+  if given and ffi.sizeof(c.ct) ~= size then
     args.error(string.format("get_table: %s '%s' has %s bytes, the map's %ss have %d",
-      given, tostring(ctype), tostring(ffi.sizeof(ct)), given == "keytype" and "key" or "value", size))
+      given, tostring(ctype), tostring(ffi.sizeof(c.ct)), given == "keytype" and "key" or "value", size))
   end
-  if not ok or ffi.sizeof(ct) ~= size then
+  if not c or ffi.sizeof(c.ct) ~= size then
     -- The BTF type and the map disagree: keep the bytes exact at least.
     ctype = fallback_ctype(size)
-    ct = ffi.typeof(ctype)
+    c = ctypes(ctype)
   end
+  local ct = c.ct
   local str = type(ctype) == "string" and ctype or tostring(ct)
   local tree = convert.tree(type(ctype) == "string" and ctype or str:match("^ctype<(.*)>$"))
   tree.max = tree.kind == "int" and (tree.signed and 2 ^ (tree.bits - 1) or 2 ^ tree.bits) or 0
@@ -104,11 +123,11 @@ local function typeinfo(ctype, size, given)
     or (tree.kind == "float" or tree.kind == "bool") and tree.kind or "aggregate"
   return {
     ct = ct, str = str, size = size, kind = kind, tree = tree,
-    box = ffi.typeof("$[1]", ct), vla = ffi.typeof("$[?]", ct),
-    ptr = ffi.typeof("$ *", ct),
+    box = c.box, vla = c.vla, ptr = c.ptr,
   }
 end
 M.typeinfo = typeinfo
+M.ctypes = ctypes
 
 ---------------------------------------------------------------- helpers
 

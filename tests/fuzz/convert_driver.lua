@@ -56,6 +56,20 @@ local function c_bits(v, bits)
   return u
 end
 
+-- The ctype and its [1] box per type string: LuaJIT makes new ctypes at
+-- each parse of an anonymous struct and has room for 65536 (after that,
+-- "table overflow"), so parsing each input's type again fails the run.
+local boxes = {}
+local function box_type(tstr)
+  local b = boxes[tstr]
+  if b == nil then
+    local ok, ct = pcall(ffi.typeof, tstr)
+    b = ok and ffi.typeof("$[1]", ct) or false
+    boxes[tstr] = b
+  end
+  return b
+end
+
 function fuzz(data)
   local byte, done = reader(data)
   local sel = byte()
@@ -74,9 +88,9 @@ function fuzz(data)
     assert(type(cv) == "string", "convert raised a non-string")
     return
   end
-  local okt, ct = pcall(ffi.typeof, tstr)
-  if not okt then return end
-  local box = ffi.new(ffi.typeof("$[1]", ct))
+  local bt = box_type(tstr)
+  if not bt then return end
+  local box = bt()
   local stored, err = pcall(function() box[0] = cv end)
   if tree.kind == "opaque" then return end
   if not stored then
